@@ -1,0 +1,913 @@
+"""One declarative schema per table of the store, and validation against it.
+
+:func:`validate` checks a whole frame and reports **every** problem at once,
+each naming the table, the row (as the user counts it), the column, the bad
+value and what is allowed. It returns a copy with proper dtypes:
+
+======== ===================================== ==============================
+type     accepted input                        dtype after validation
+======== ===================================== ==============================
+text     anything; blank = missing             ``str`` (missing = NaN)
+int      whole numbers                         ``Int64``
+real     numbers                               ``float64`` (NaN = missing)
+bool     true/false, yes/no, 1/0               ``boolean``
+date     ``YYYY-MM-DD`` (a real calendar day)  ``datetime64[ns]``
+timestamp ISO-8601, converted to UTC           ``datetime64[ns, UTC]``
+json     JSON text or a dict/list              ``str`` (JSON text)
+======== ===================================== ==============================
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cocope_kit import schema
+>>> df = pd.DataFrame({"meeting_id": ["m1"], "cop_id": ["be-1"], "phase": ["domain"],
+...                    "held_on": ["2026-02-30"]})
+>>> schema.validate("meeting", df)
+Traceback (most recent call last):
+...
+cocope_kit.errors.ValidationError: 1 problem in table 'meeting':
+  - meeting row 1, column 'held_on': '2026-02-30' is not allowed; a date as YYYY-MM-DD that exists in the calendar
+>>> schema.TABLES["attendance"].key
+('meeting_id', 'member_id')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem, UsageError, ValidationError
+from .model import (
+    ActionStatus,
+    ConsentKind,
+    ConsentStatus,
+    Direction,
+    IdeaKind,
+    LessonKind,
+    Phase,
+    Role,
+    Verdict,
+    values,
+)
+
+__all__ = [
+    "Column",
+    "Table",
+    "TABLES",
+    "TABLE_ORDER",
+    "TEXT_DTYPE",
+    "COUNTRIES",
+    "validate",
+    "typed",
+    "to_records",
+    "describe",
+]
+
+TEXT_DTYPE = pd.StringDtype(na_value=np.nan)
+"""pandas' default string dtype (``str``): text columns use it, missing text is NaN."""
+
+TYPES = ("text", "int", "real", "bool", "date", "timestamp", "json")
+
+COUNTRIES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO
+    DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU
+    GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW
+    KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU
+    MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+    PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
+    TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA
+    ZM ZW XK""".split()
+)
+"""ISO 3166-1 alpha-2 codes, plus the widely used user-assigned XK (Kosovo)."""
+
+_LANG = r"[a-z]{2}"
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    ``ref`` names the ``(table, column)`` a value must exist in (a foreign key);
+    ``personal`` marks personal data that exports replace or drop unless names
+    are asked for; ``default`` fills blanks of a column that is not required.
+    """
+
+    name: str
+    type: str = "text"
+    required: bool = False
+    allowed: tuple | frozenset | None = None
+    ref: tuple[str, str] | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    default: object = None
+    personal: bool = False
+    description: str = ""
+
+    def allowed_text(self) -> str:
+        """Human wording of what the column accepts."""
+        if self.allowed is not None:
+            vals = sorted(self.allowed) if isinstance(self.allowed, frozenset) else self.allowed
+            shown = ", ".join(map(str, vals[:12])) + (", ..." if len(vals) > 12 else "")
+            return f"one of: {shown}"
+        text = {
+            "text": "text",
+            "int": "a whole number",
+            "real": "a number",
+            "bool": "true or false (also yes/no, 1/0)",
+            "date": "a date as YYYY-MM-DD that exists in the calendar",
+            "timestamp": "an ISO-8601 date and time, e.g. 2026-05-04T10:30:00Z",
+            "json": "valid JSON text",
+        }[self.type]
+        if self.min is not None and self.max is not None:
+            text += f" from {_num(self.min)} to {_num(self.max)}"
+        elif self.min is not None:
+            text += f" of at least {_num(self.min)}"
+        elif self.max is not None:
+            text += f" of at most {_num(self.max)}"
+        if self.pattern == _LANG:
+            text = "a two-letter language code such as en, de, nl, pt, sk"
+        return text
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule across columns of one row; ``bad(df)`` returns a boolean mask of rows that break it."""
+
+    column: str
+    bad: Callable[[pd.DataFrame], pd.Series]
+    message: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the store: its columns, key and cross-column rules."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    description: str = ""
+    rules: tuple[RowRule, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def refs(self) -> dict[str, tuple[str, str]]:
+        return {c.name: c.ref for c in self.columns if c.ref}
+
+
+def _before(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """Rows where both dates are given and ``b`` is earlier than ``a``."""
+
+    def bad(df: pd.DataFrame) -> pd.Series:
+        return (df[b] < df[a]).fillna(False).astype(bool)
+
+    return bad
+
+
+def _same(a: str, b: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def bad(df: pd.DataFrame) -> pd.Series:
+        return (df[a] == df[b]).fillna(False).astype(bool)
+
+    return bad
+
+
+C = Column
+_ID = "a unique id (text)"
+
+_TABLE_LIST = [
+    Table(
+        "cop",
+        (
+            C("cop_id", required=True, description=_ID),
+            C("name", required=True, description="name of the CoP"),
+            C("school", required=True, description="school (or schools) the CoP belongs to"),
+            C("country", required=True, allowed=COUNTRIES, description="ISO 3166-1 alpha-2 code"),
+            C("language", required=True, pattern=_LANG, description="working language, ISO 639-1"),
+            C("cycle", "int", min=1, default=1, description="1 for the first cycle, 2 for the next, ..."),
+            C("previous_cop_id", ref=("cop", "cop_id"), description="the CoP of the previous cycle"),
+            C("created_on", "date", required=True, description="day the CoP was set up"),
+        ),
+        ("cop_id",),
+        "A Community of Practice at one school, for one cycle of three meetings.",
+    ),
+    Table(
+        "member",
+        (
+            C("member_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("name", personal=True, description="real name (personal data; never in outputs by default)"),
+            C("pseudonym", required=True, description="name shown in outputs"),
+            C("role", required=True, allowed=values(Role)),
+            C("core", "bool", default=True, description="core member (true) or extended network (false)"),
+            C("joined_on", "date"),
+            C("left_on", "date"),
+        ),
+        ("member_id",),
+        "A person in a CoP.",
+        (RowRule("left_on", _before("joined_on", "left_on"), "left_on must not be before joined_on"),),
+    ),
+    Table(
+        "consent",
+        (
+            C("member_id", required=True, ref=("member", "member_id")),
+            C("kind", required=True, allowed=values(ConsentKind)),
+            C("status", required=True, allowed=values(ConsentStatus)),
+            C("recorded_on", "date", required=True),
+            C("note"),
+        ),
+        ("member_id", "kind"),
+        "Consent (adults, parents) and assent (students) register.",
+    ),
+    Table(
+        "meeting",
+        (
+            C("meeting_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("phase", required=True, allowed=values(Phase)),
+            C("held_on", "date", required=True),
+            C("note"),
+        ),
+        ("meeting_id",),
+        "A CoP meeting (domain, community, practice or other).",
+    ),
+    Table(
+        "attendance",
+        (
+            C("meeting_id", required=True, ref=("meeting", "meeting_id")),
+            C("member_id", required=True, ref=("member", "member_id")),
+            C("present", "bool", required=True),
+            C("contributions", "int", min=0, description="number of contributions (tally), blank if not counted"),
+        ),
+        ("meeting_id", "member_id"),
+        "Who was at a meeting and how often they spoke.",
+    ),
+    Table(
+        "idea",
+        (
+            C("idea_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("meeting_id", ref=("meeting", "meeting_id")),
+            C("member_id", ref=("member", "member_id"), description="author, blank for the group"),
+            C("kind", required=True, allowed=values(IdeaKind)),
+            C("text", required=True),
+            C("votes", "int", min=0, default=0),
+        ),
+        ("idea_id",),
+        "Challenges, perspectives, connections, approaches and inspirations from the Domain meeting.",
+    ),
+    Table(
+        "goal",
+        (
+            C("goal_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("statement", required=True, description="the shared goal in one sentence"),
+            C("indicator", description="what is measured"),
+            C("unit", description="unit of the indicator"),
+            C("direction", allowed=values(Direction), default="increase"),
+            C("baseline", "real"),
+            C("target", "real"),
+            C("deadline", "date"),
+            C("achievable_note", description="why the target is within reach"),
+            C("relevant_note", description="how the goal answers the starting challenge"),
+            C("agreed_on", "date"),
+            C("weight", "real", min=0, default=1.0, description="weight in Goal Attainment Scaling"),
+            C("gas_levels", "json", description='JSON object {"-2": "...", ..., "2": "..."}'),
+        ),
+        ("goal_id",),
+        "The shared SMART goal (the trunk of the CoP tree).",
+        (RowRule("deadline", _before("agreed_on", "deadline"), "the deadline must not be before the day the goal was agreed"),),
+    ),
+    Table(
+        "goal_measurement",
+        (
+            C("measurement_id", required=True, description=_ID),
+            C("goal_id", required=True, ref=("goal", "goal_id")),
+            C("measured_on", "date", required=True),
+            C("value", "real", required=True),
+            C("source"),
+            C("note"),
+        ),
+        ("measurement_id",),
+        "A measurement of the goal's indicator.",
+    ),
+    Table(
+        "action",
+        (
+            C("action_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("goal_id", ref=("goal", "goal_id")),
+            C("title", required=True),
+            C("description"),
+            C("start_on", "date"),
+            C("due_on", "date"),
+            C("status", allowed=values(ActionStatus), default="planned"),
+            C("done_on", "date"),
+        ),
+        ("action_id",),
+        "A step of the action plan (a branch of the CoP tree).",
+        (
+            RowRule("due_on", _before("start_on", "due_on"), "due_on must not be before start_on"),
+            RowRule("done_on", _before("start_on", "done_on"), "done_on must not be before start_on"),
+        ),
+    ),
+    Table(
+        "action_owner",
+        (
+            C("action_id", required=True, ref=("action", "action_id")),
+            C("member_id", required=True, ref=("member", "member_id")),
+            C("lead", "bool", default=False),
+        ),
+        ("action_id", "member_id"),
+        "Who is responsible for a step (responsibility may be shared).",
+    ),
+    Table(
+        "action_dependency",
+        (
+            C("action_id", required=True, ref=("action", "action_id")),
+            C("depends_on_id", required=True, ref=("action", "action_id")),
+        ),
+        ("action_id", "depends_on_id"),
+        "Step action_id cannot finish before depends_on_id is done.",
+        (RowRule("depends_on_id", _same("action_id", "depends_on_id"), "a step cannot depend on itself"),),
+    ),
+    Table(
+        "response",
+        (
+            C("response_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("instrument_id", required=True),
+            C("instrument_version", required=True),
+            C("respondent_id", required=True, description="member_id, or an anonymous token"),
+            C("respondent_role", allowed=values(Role)),
+            C("wave", required=True, description="pre, post, or another label"),
+            C("language", required=True, pattern=_LANG),
+            C("submitted_at", "timestamp", required=True),
+        ),
+        ("response_id",),
+        "One filled-in questionnaire.",
+    ),
+    Table(
+        "answer",
+        (
+            C("response_id", required=True, ref=("response", "response_id")),
+            C("item_id", required=True),
+            C("value", "real", description="scale value; blank = missing or don't know"),
+            C("text", description="free-text answer"),
+        ),
+        ("response_id", "item_id"),
+        "One answer to one item.",
+    ),
+    Table(
+        "pair_rating",
+        (
+            C("rating_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("wave", required=True),
+            C("rater_id", required=True, ref=("member", "member_id")),
+            C("ratee_id", required=True, ref=("member", "member_id")),
+            C("level", "int", required=True, min=0, max=3,
+              description="0 none, 1 cooperation, 2 coordination, 3 collaboration"),
+        ),
+        ("rating_id",),
+        "How a member describes working with another member.",
+        (RowRule("ratee_id", _same("rater_id", "ratee_id"), "a member cannot rate themselves"),),
+    ),
+    Table(
+        "interview",
+        (
+            C("interview_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("respondent_id", description="member_id or a label for someone outside the CoP"),
+            C("respondent_role", allowed=values(Role)),
+            C("conducted_on", "date"),
+            C("interviewer", personal=True),
+            C("language", pattern=_LANG),
+            C("transcript", required=True, description="segments separated by blank lines"),
+        ),
+        ("interview_id",),
+        "An interview transcript.",
+    ),
+    Table(
+        "code",
+        (
+            C("code_id", required=True, description=_ID),
+            C("codebook", required=True),
+            C("label", required=True),
+            C("description"),
+            C("parent_id", ref=("code", "code_id")),
+        ),
+        ("code_id",),
+        "A code of a codebook for interview analysis.",
+    ),
+    Table(
+        "coding",
+        (
+            C("coding_id", required=True, description=_ID),
+            C("interview_id", required=True, ref=("interview", "interview_id")),
+            C("segment", "int", required=True, min=1),
+            C("code_id", required=True, ref=("code", "code_id")),
+            C("coder", required=True),
+        ),
+        ("coding_id",),
+        "A code applied to a transcript segment by a coder.",
+    ),
+    Table(
+        "reflection",
+        (
+            C("reflection_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("member_id", ref=("member", "member_id"), description="blank for the group or anonymous"),
+            C("phase", required=True, allowed=values(Phase)),
+            C("prompt_id"),
+            C("text", required=True),
+            C("written_on", "date", required=True),
+        ),
+        ("reflection_id",),
+        "A reflection on the process.",
+    ),
+    Table(
+        "lesson",
+        (
+            C("lesson_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("kind", required=True, allowed=values(LessonKind)),
+            C("title", required=True),
+            C("text"),
+            C("tags", description="comma-separated tags"),
+            C("link"),
+            C("created_on", "date", required=True),
+        ),
+        ("lesson_id",),
+        "A lesson for the knowledge repository (a fruit of the CoP tree).",
+    ),
+    Table(
+        "result_feedback",
+        (
+            C("feedback_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("member_id", ref=("member", "member_id")),
+            C("result_key", required=True, description="which result the feedback is about"),
+            C("verdict", required=True, allowed=values(Verdict)),
+            C("comment"),
+            C("created_on", "date", required=True),
+        ),
+        ("feedback_id",),
+        "Participatory evaluation: does a result match a member's experience?",
+    ),
+    Table(
+        "value_story",
+        (
+            C("story_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("author_id", ref=("member", "member_id")),
+            C("immediate"),
+            C("potential"),
+            C("applied"),
+            C("realized"),
+            C("reframing"),
+            C("created_on", "date", required=True),
+        ),
+        ("story_id",),
+        "A value-creation story (immediate, potential, applied, realized, reframing value).",
+    ),
+    Table(
+        "audit",
+        (
+            C("audit_id", required=True),
+            C("at", "timestamp", required=True),
+            C("action", required=True),
+            C("table_name"),
+            C("row_id"),
+            C("detail"),
+        ),
+        ("audit_id",),
+        "What was deleted, imported, merged or forgotten, and when.",
+    ),
+]
+
+TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
+"""Every table of the store by name."""
+
+TABLE_ORDER: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST)
+"""Tables in an order where every table comes after the tables it refers to."""
+
+
+def _table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown table {name!r}; one of: {', '.join(TABLE_ORDER)}"
+        ) from None
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    """Missing: None, NaN, NaT, NA, or a string of only spaces."""
+    miss = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        strs = s.map(lambda v: isinstance(v, str) and v.strip() == "", na_action="ignore")
+        miss = miss | strs.fillna(False).astype(bool)
+    return miss.astype(bool)
+
+
+def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return (typed series, mask of cells that could not be converted)."""
+    blank = _blank(s)
+    bad = pd.Series(False, index=s.index)
+    t = col.type
+    if t == "text":
+        out = s.astype(object).where(~blank, None)
+        if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object):
+            out = out.map(lambda v: v if v is None or isinstance(v, str) else _as_text(v))
+        return out.astype(TEXT_DTYPE), bad
+    if t == "json":
+        def conv(v):
+            if isinstance(v, (dict, list)):
+                return json.dumps(v, ensure_ascii=False, sort_keys=True)
+            return v
+
+        out = s.astype(object).where(~blank, None).map(conv)
+
+        def ok(v):
+            if v is None:
+                return True
+            try:
+                json.loads(v)
+                return True
+            except (TypeError, ValueError):
+                return False
+
+        bad = ~out.map(ok).astype(bool)
+        return out.where(~bad, None).astype(TEXT_DTYPE), bad
+    if t in ("int", "real"):
+        src = s.where(~blank, None)
+        if src.dtype == object:
+            src = src.map(lambda v: v.strip() if isinstance(v, str) else v)
+            src = src.map(lambda v: np.nan if isinstance(v, bool) else v)  # True is not a number here
+        num = pd.to_numeric(src, errors="coerce")
+        if num.dtype == bool:
+            num = num.astype(float)
+        bad = num.isna() & ~blank
+        if t == "int":
+            frac = (num.notna()) & (np.floor(num.astype(float)) != num.astype(float))
+            bad = bad | frac
+            num = num.where(~frac)
+            out = pd.array(num.astype(float), dtype="Float64").round().astype("Int64")
+            out = pd.Series(out, index=s.index)
+        else:
+            out = num.astype(float)
+        return out, bad.astype(bool)
+    if t == "bool":
+        def conv_bool(v):
+            if isinstance(v, (bool, np.bool_)):
+                return bool(v)
+            if isinstance(v, (int, np.integer, float, np.floating)) and v in (0, 1):
+                return bool(v)
+            if isinstance(v, str):
+                k = v.strip().lower()
+                if k in _TRUE:
+                    return True
+                if k in _FALSE:
+                    return False
+            return "bad"
+
+        mapped = s.where(~blank, None).map(lambda v: None if v is None else conv_bool(v))
+        bad = mapped.map(lambda v: isinstance(v, str)).astype(bool)
+        out = pd.Series(pd.array(mapped.where(~bad, None).tolist(), dtype="boolean"), index=s.index)
+        return out, bad
+    if t == "date":
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            out = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+            out = out.dt.normalize()
+            return out.astype("datetime64[ns]"), bad
+        strs = s.where(~blank, None).map(_date_text, na_action="ignore")
+        parsed = pd.to_datetime(strs, format="%Y-%m-%d", errors="coerce")
+        bad = parsed.isna() & ~blank
+        return parsed.astype("datetime64[ns]"), bad.astype(bool)
+    if t == "timestamp":
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            out = s.dt.tz_localize("UTC") if getattr(s.dt, "tz", None) is None else s.dt.tz_convert("UTC")
+            return out.astype("datetime64[ns, UTC]"), bad
+        src = s.where(~blank, None).map(lambda v: v.strip() if isinstance(v, str) else v)
+        parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+        ok = ~blank
+        if ok.any():
+            conv = pd.to_datetime(src[ok], errors="coerce", utc=True, format="ISO8601")
+            parsed.loc[ok] = conv
+        bad = parsed.isna() & ~blank
+        return parsed, bad.astype(bool)
+    raise AssertionError(f"unknown column type {t}")  # pragma: no cover - schema bug
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_text(v):
+    """Keep strictly ISO dates; datetime-like objects become ISO text; anything else is invalid."""
+    if isinstance(v, str):
+        v = v.strip()
+        if _DATE_RE.match(v):
+            return v
+        if re.match(r"^\d{4}-\d{2}-\d{2}[T ]00:00(:00)?$", v):  # spreadsheets add midnight
+            return v[:10]
+        return None
+    if hasattr(v, "isoformat") and hasattr(v, "year"):
+        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+    return None
+
+
+def _as_text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, object, str]]]:
+    """Convert every column; return the typed frame and (pos, column, value, allowed) problems."""
+    problems: list[tuple[int, str, object, str]] = []
+    out = {}
+    n = len(df)
+    for col in table.columns:
+        if col.name in df.columns:
+            s = df[col.name]
+            if isinstance(s, pd.DataFrame):  # duplicated header; reported by validate
+                s = s.iloc[:, 0]
+            s = s.reset_index(drop=True)
+        else:
+            s = pd.Series([None] * n, dtype=object)
+        typed_s, bad = _coerce_column(col, s)
+        for pos in np.flatnonzero(bad.to_numpy()):
+            problems.append((int(pos), col.name, s.iloc[pos], col.allowed_text()))
+        if col.default is not None and not col.required:
+            fill = typed_s.isna() & ~bad
+            if fill.any():
+                if col.type == "bool":
+                    typed_s = typed_s.fillna(bool(col.default))
+                else:
+                    typed_s = typed_s.where(~fill, col.default)
+                    if col.type == "int":
+                        typed_s = typed_s.astype("Int64")
+                    elif col.type == "real":
+                        typed_s = typed_s.astype(float)
+        out[col.name] = typed_s
+    return pd.DataFrame(out, index=range(n)), problems
+
+
+def validate(
+    table: str,
+    df: pd.DataFrame,
+    *,
+    source: str | None = None,
+    first_row: int = 1,
+    row_numbers: Sequence[int] | None = None,
+    header_row: int | None = None,
+    refs: Mapping[str, Iterable] | None = None,
+    existing_keys: Iterable[tuple] | None = None,
+) -> pd.DataFrame:
+    """Check a frame against the schema of ``table`` and return it with proper dtypes.
+
+    Parameters
+    ----------
+    table : str
+        Name of a table of :data:`TABLES`.
+    df : pandas.DataFrame
+        Rows to check. Columns of the table that are absent are treated as
+        blank (an error only for required columns); extra columns are errors.
+    source : str, optional
+        File the rows came from; named in every problem.
+    first_row : int, default 1
+        Row number the user sees for the first row of ``df`` (2 for a CSV
+        file with a header line).
+    row_numbers : sequence of int, optional
+        The row number the user sees for each row of ``df`` (overrides
+        ``first_row``; used when blank lines were skipped).
+    header_row : int, optional
+        Row of the header in the file, named in problems with the header.
+    refs : mapping of str to iterable, optional
+        Known ids per referenced ``"table.column"`` (e.g. ``{"cop.cop_id":
+        {...}}``). When given, every reference is checked; ids defined in
+        ``df`` itself count for self-references.
+    existing_keys : iterable of tuple, optional
+        Keys already present (e.g. in the store); a row repeating one is a
+        problem.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table's columns in schema order, typed as described in the
+        module docstring, index ``0..n-1``.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: table, row, column, value and what is allowed.
+    """
+    spec = _table(table)
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"validate() needs a pandas DataFrame, got {type(df).__name__}")
+    problems: list[Problem] = []
+
+    def add(row, column, value, allowed):
+        problems.append(Problem(table, row, column, value, allowed, source))
+
+    if row_numbers is not None:
+        numbers = [int(r) for r in row_numbers]
+        if len(numbers) != len(df):
+            raise UsageError("row_numbers must have one number per row of df")
+
+        def rn(pos: int) -> int:
+            return numbers[pos]
+    else:
+        def rn(pos: int) -> int:
+            return int(pos) + first_row
+
+    cols = [str(c) for c in df.columns]
+    names = spec.column_names
+    seen = set()
+    for c in cols:
+        if c in seen:
+            add(header_row, c, None, "this column appears more than once in the header")
+        seen.add(c)
+    unknown = [c for c in cols if c not in names]
+    for c in unknown:
+        add(header_row, c, None, f"unknown column; the columns of {table!r} are: {', '.join(names)}")
+    for col in spec.columns:
+        if col.required and col.name not in cols:
+            add(header_row, col.name, None, f"required column is missing; the columns of {table!r} are: {', '.join(names)}")
+    if problems:  # a wrong header makes every row wrong; say it once
+        raise ValidationError(problems, f"table {table!r}")
+
+    frame = df.copy()
+    frame.columns = cols
+    typed_df, cell_problems = _coerce(spec, frame)
+    bad_cells = set()
+    for pos, column, value, allowed in cell_problems:
+        add(rn(pos), column, value, allowed)
+        bad_cells.add((pos, column))
+
+    for col in spec.columns:
+        s = typed_df[col.name]
+        present = s.notna().to_numpy()
+        if col.required:
+            for pos in np.flatnonzero(~present):
+                if (pos, col.name) not in bad_cells:
+                    add(rn(pos), col.name, None, f"a value is required ({col.allowed_text()})")
+        if col.allowed is not None:
+            allowed = set(col.allowed)
+            mask = present & ~s.map(lambda v: v in allowed, na_action="ignore").fillna(True).astype(bool).to_numpy()
+            for pos in np.flatnonzero(mask):
+                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+        if col.pattern is not None:
+            rx = re.compile(col.pattern)
+            mask = present & ~s.map(lambda v: bool(rx.fullmatch(str(v))), na_action="ignore").fillna(True).astype(bool).to_numpy()
+            for pos in np.flatnonzero(mask):
+                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+        if col.min is not None or col.max is not None:
+            num = s.astype(float)
+            mask = np.zeros(len(s), dtype=bool)
+            if col.min is not None:
+                mask |= (num < col.min).fillna(False).to_numpy(dtype=bool)
+            if col.max is not None:
+                mask |= (num > col.max).fillna(False).to_numpy(dtype=bool)
+            for pos in np.flatnonzero(mask):
+                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+
+    for rule in spec.rules:
+        mask = rule.bad(typed_df).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(mask):
+            add(rn(pos), rule.column, _plain(typed_df[rule.column].iloc[pos]), rule.message)
+
+    key = list(spec.key)
+    keys_known = typed_df[key].notna().all(axis=1)
+    dup = typed_df[key].duplicated(keep="first") & keys_known
+    key_label = " + ".join(key)
+    for pos in np.flatnonzero(dup.to_numpy()):
+        first = typed_df.index[(typed_df[key] == typed_df[key].iloc[pos]).all(axis=1)][0]
+        add(rn(pos), key_label, _plain(_key_value(typed_df, key, pos)),
+            f"each {key_label} may appear once; it already appears in row {rn(int(first))}")
+    if existing_keys is not None:
+        existing = set(existing_keys)
+        if existing:
+            tuples = list(typed_df[key].itertuples(index=False, name=None))
+            for pos, k in enumerate(tuples):
+                if k in existing and not dup.iloc[pos]:
+                    add(rn(pos), key_label, _plain(k if len(k) > 1 else k[0]),
+                        "this id is already in the store; use a new id or update the existing row")
+
+    if refs is not None:
+        for col in spec.columns:
+            if not col.ref:
+                continue
+            rtable, rcol = col.ref
+            known = set(refs.get(f"{rtable}.{rcol}", ()))
+            if rtable == table:
+                known |= set(typed_df[rcol].dropna())
+            s = typed_df[col.name]
+            mask = s.notna().to_numpy() & ~s.isin(known).to_numpy()
+            for pos in np.flatnonzero(mask):
+                if (pos, col.name) not in bad_cells:
+                    add(rn(pos), col.name, s.iloc[pos],
+                        f"must be the {rcol} of an existing {rtable}")
+
+    if problems:
+        problems.sort(key=lambda p: (p.row if p.row is not None else -1))
+        raise ValidationError(problems, f"table {table!r}" + (f" from {source}" if source else ""))
+    return typed_df
+
+
+def _key_value(df: pd.DataFrame, key: list[str], pos: int):
+    vals = tuple(df[k].iloc[pos] for k in key)
+    return vals[0] if len(vals) == 1 else vals
+
+
+def _plain(v):
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    return v
+
+
+def typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Give trusted rows (e.g. read from the store) the dtypes of :func:`validate`, without checks.
+
+    >>> import pandas as pd
+    >>> typed("attendance", pd.DataFrame({"meeting_id": ["m"], "member_id": ["p"],
+    ...       "present": [1], "contributions": [None]})).dtypes.astype(str).tolist()
+    ['str', 'str', 'boolean', 'Int64']
+    """
+    spec = _table(table)
+    out, _ = _coerce(spec, df)
+    return out
+
+
+def to_records(table: str, df: pd.DataFrame) -> list[tuple]:
+    """Rows of a validated frame as tuples of SQLite-ready Python values (schema column order).
+
+    Dates become ``YYYY-MM-DD`` text, timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``,
+    booleans 0/1, missing values ``None``.
+    """
+    spec = _table(table)
+    cols = []
+    for col in spec.columns:
+        s = df[col.name]
+        if col.type == "date":
+            v = s.dt.strftime("%Y-%m-%d").astype(object)
+        elif col.type == "timestamp":
+            v = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").astype(object)
+        elif col.type == "bool":
+            v = s.astype("Int64").astype(object)
+        elif col.type == "int":
+            v = s.astype(object)
+        elif col.type == "real":
+            v = s.astype(object)
+        else:
+            v = s.astype(object)
+        v = v.where(s.notna(), None)
+        cols.append(v.tolist())
+    return list(zip(*cols)) if cols else []
+
+
+def describe(table: str | None = None) -> pd.DataFrame:
+    """A data dictionary: one row per column with type, rules and description.
+
+    >>> d = describe("pair_rating")
+    >>> d.loc[d.column == "level", "allowed"].item()
+    'a whole number from 0 to 3'
+    """
+    rows = []
+    for t in [_table(table)] if table else _TABLE_LIST:
+        for c in t.columns:
+            rows.append(
+                {
+                    "table": t.name,
+                    "column": c.name,
+                    "type": c.type,
+                    "required": c.required,
+                    "key": c.name in t.key,
+                    "references": f"{c.ref[0]}.{c.ref[1]}" if c.ref else "",
+                    "allowed": c.allowed_text(),
+                    "personal": c.personal,
+                    "description": c.description or (t.description if c.name in t.key else ""),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,863 @@
+"""The SQLite store: one file per school (or per researcher's merged data set).
+
+The store is the only module that talks SQL. Every write is one transaction
+that is validated against :mod:`cocope_kit.schema` first, so a rejected batch
+leaves the store exactly as it was. Deletions leave an entry in the ``audit``
+table.
+
+Examples
+--------
+>>> import cocope_kit as ck
+>>> store = ck.open_store(":memory:")
+>>> store.insert("cop", [{"cop_id": "be-1", "name": "Reading buddies", "school": "GO! Gent",
+...                        "country": "BE", "language": "nl", "created_on": "2026-01-12"}])
+1
+>>> store.read("cop")[["cop_id", "country", "cycle"]]
+  cop_id country  cycle
+0   be-1      BE      1
+>>> store.insert("member", [{"member_id": "be-1:1", "cop_id": "be-9", "pseudonym": "T1",
+...                           "role": "teacher"}])
+Traceback (most recent call last):
+...
+cocope_kit.errors.ValidationError: 1 problem in table 'member':
+  - member row 1, column 'cop_id': 'be-9' is not allowed; must be the cop_id of an existing cop
+>>> len(store.read("member"))
+0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import privacy, schema
+from .errors import MergeConflictError, Problem, StoreError, UsageError, ValidationError
+from .migrations import MIGRATIONS
+from .schema import TABLE_ORDER, TABLES
+
+__all__ = ["Store", "open_store", "LATEST_VERSION"]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+_CHUNK = 900  # stays below SQLite's limit of host parameters per statement
+_BUSY_MS = 60_000
+
+Rows = pd.DataFrame | Sequence[Mapping] | Mapping
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _frame(rows: Rows) -> pd.DataFrame:
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    if isinstance(rows, Mapping):
+        return pd.DataFrame([dict(rows)])
+    rows = list(rows)
+    if rows and not all(isinstance(r, Mapping) for r in rows):
+        raise UsageError("rows must be a DataFrame, a mapping, or a list of mappings")
+    return pd.DataFrame([dict(r) for r in rows])
+
+
+def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+class Store:
+    """A cocope_kit store in an SQLite file (or ``":memory:"``).
+
+    Open it with :func:`open_store`. The connection runs in WAL mode with
+    foreign keys on and a busy timeout, so several processes (for example
+    several participants submitting forms through one server) can write at
+    once; each write takes the write lock for its whole transaction.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file, created when missing; ``":memory:"`` for tests.
+    upto : int, optional
+        Migrate only up to this schema version (for tests of migrations).
+    """
+
+    def __init__(self, path: str | os.PathLike = ":memory:", *, upto: int | None = None):
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.exists():
+                raise StoreError(f"cannot create store {self.path}: folder {parent} does not exist")
+        try:
+            self._con = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+            self._con.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+            if self.path != ":memory:":
+                self._con.execute("PRAGMA journal_mode = WAL")
+                self._con.execute("PRAGMA synchronous = NORMAL")
+            self._con.execute("PRAGMA foreign_keys = ON")
+            self._con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} is not a cocope_kit store (SQLite says: {e})") from None
+        self._depth = 0
+        self._migrate(upto)
+
+    # ------------------------------------------------------------------ basics
+    def __repr__(self) -> str:
+        return f"<Store {self.path!r} schema v{self.schema_version}>"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint folds the WAL file back in)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._con.close()
+
+    @property
+    def schema_version(self) -> int:
+        """Highest migration applied to this store."""
+        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def migrations(self) -> pd.DataFrame:
+        """Applied migrations: version, name, applied_at."""
+        return pd.read_sql_query(
+            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", self._con
+        )
+
+    def _migrate(self, upto: int | None) -> None:
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = self.schema_version
+        if current > LATEST_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this cocope_kit "
+                f"understands ({LATEST_VERSION}); update cocope_kit"
+            )
+        for version, name, sql in MIGRATIONS:
+            if version <= current or (upto is not None and version > upto):
+                continue
+            with self.transaction():
+                for statement in _split_sql(sql):
+                    self._con.execute(statement)
+                self._con.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, _now()),
+                )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside commits together or not at all.
+
+        Takes the write lock at the start (``BEGIN IMMEDIATE``), so reads
+        made inside see a state no other writer can change before commit.
+        Nested uses join the outer transaction.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+            return
+        self._con.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self._con
+        except BaseException:
+            self._depth = 0
+            self._con.execute("ROLLBACK")
+            raise
+        else:
+            self._depth = 0
+            try:
+                self._con.execute("COMMIT")
+            except sqlite3.IntegrityError as e:  # deferred foreign keys, should not pass validation
+                self._con.execute("ROLLBACK")
+                raise StoreError(f"the change breaks a reference between tables ({e}); nothing was stored") from None
+
+    # ------------------------------------------------------------------ reading
+    def read(self, table: str, *, where: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """One table as a DataFrame with the dtypes of :func:`cocope_kit.schema.validate`.
+
+        Parameters
+        ----------
+        table : str
+            A table of DESIGN section 3 (see :data:`cocope_kit.schema.TABLES`).
+        where : mapping, optional
+            Equality filters, e.g. ``{"cop_id": "be-1"}``; a list value means "one of".
+
+        >>> import cocope_kit as ck
+        >>> ck.open_store(":memory:").read("goal").columns[:4].tolist()
+        ['goal_id', 'cop_id', 'statement', 'indicator']
+        """
+        spec = schema.TABLES.get(table)
+        if spec is None:
+            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+        sql = f"SELECT {', '.join(spec.column_names)} FROM {table}"
+        params: list = []
+        if where:
+            clauses = []
+            for col, val in where.items():
+                if col not in spec.column_names:
+                    raise UsageError(f"{table} has no column {col!r}; columns: {', '.join(spec.column_names)}")
+                if isinstance(val, (list, tuple, set, pd.Series)):
+                    vals = list(val)
+                    clauses.append(f"{col} IN ({', '.join('?' * len(vals))})" if vals else "0")
+                    params += vals
+                else:
+                    clauses.append(f"{col} = ?")
+                    params.append(val)
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY rowid"
+        cur = self._con.execute(sql, params)
+        raw = pd.DataFrame.from_records(cur.fetchall(), columns=spec.column_names)
+        return schema.typed(table, raw)
+
+    def count(self, table: str) -> int:
+        """Number of rows in a table."""
+        if table not in TABLES:
+            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+        return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def _existing(self, table: str, column: str, values: Iterable) -> set:
+        """Which of ``values`` occur in ``table.column``."""
+        vals = [v for v in pd.unique(pd.Series(list(values), dtype=object).dropna())]
+        found: set = set()
+        for chunk in _chunks(vals):
+            q = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})"
+            found.update(r[0] for r in self._con.execute(q, list(chunk)))
+        return found
+
+    def _existing_keys(self, table: str, df: pd.DataFrame) -> set[tuple]:
+        """Keys of ``df`` (raw values) that are already in ``table``."""
+        key = list(TABLES[table].key)
+        if key[0] not in df.columns:
+            return set()
+        firsts = self._existing(table, key[0], df[key[0]].astype(object).map(_as_key))
+        if not firsts:
+            return set()
+        cols = ", ".join(key)
+        found: set[tuple] = set()
+        firsts_l = list(firsts)
+        for chunk in _chunks(firsts_l):
+            q = f"SELECT {cols} FROM {table} WHERE {key[0]} IN ({', '.join('?' * len(chunk))})"
+            found.update(tuple(r) for r in self._con.execute(q, list(chunk)))
+        return found
+
+    # ------------------------------------------------------------------ writing
+    def insert(
+        self,
+        table: str,
+        rows: Rows,
+        *,
+        source: str | None = None,
+        row_numbers: Sequence[int] | None = None,
+        header_row: int | None = None,
+        submission_key: str | None = None,
+    ) -> int:
+        """Validate and add rows to one table in one transaction; return the number added.
+
+        Raises :class:`~cocope_kit.errors.ValidationError` listing every
+        problem (bad values, unknown references, ids already in the store);
+        then nothing is stored.
+        """
+        counts = self.write(
+            {table: _frame(rows)},
+            source=source,
+            row_numbers={table: row_numbers} if row_numbers is not None else None,
+            header_row=header_row,
+            submission_key=submission_key,
+        )
+        return counts.get(table, 0)
+
+    def write(
+        self,
+        batch: Mapping[str, Rows],
+        *,
+        source: str | None = None,
+        row_numbers: Mapping[str, Sequence[int]] | None = None,
+        header_row: int | None = None,
+        submission_key: str | None = None,
+        audit: str | None = None,
+    ) -> dict[str, int]:
+        """Add rows to several tables at once, all or nothing.
+
+        Parameters
+        ----------
+        batch : mapping of table name to rows
+            Rows may refer to rows elsewhere in the same batch.
+        source : str, optional
+            File the rows came from, named in problems and in the audit.
+        submission_key : str, optional
+            Idempotency key of a form submission: a second write with the
+            same key stores nothing and returns an empty dict.
+        audit : str, optional
+            Action to record in the audit table (e.g. ``"import"``).
+
+        Returns
+        -------
+        dict
+            Rows added per table.
+        """
+        unknown = [t for t in batch if t not in TABLES]
+        if unknown:
+            raise UsageError(f"unknown table {unknown[0]!r}; one of: {', '.join(TABLE_ORDER)}")
+        frames = {t: _frame(batch[t]) for t in TABLE_ORDER if t in batch}
+        with self.transaction() as con:
+            if submission_key is not None:
+                hit = con.execute(
+                    "SELECT 1 FROM submission WHERE submission_key = ?", (submission_key,)
+                ).fetchone()
+                if hit:
+                    return {}
+            typed, problems = self._validate_batch(frames, source, row_numbers, header_row)
+            if problems:
+                raise ValidationError(problems, ", ".join(f"table {t!r}" for t in frames)
+                                      + (f" from {source}" if source else ""))
+            counts = {}
+            for t, df in typed.items():
+                counts[t] = self._insert_rows(t, df)
+            if submission_key is not None:
+                first = next(iter(typed))
+                row_id = str(typed[first][TABLES[first].key[0]].iloc[0]) if len(typed[first]) else ""
+                con.execute(
+                    "INSERT INTO submission (submission_key, table_name, row_id, at) VALUES (?, ?, ?, ?)",
+                    (submission_key, first, row_id, _now()),
+                )
+            if audit:
+                for t, n in counts.items():
+                    self._audit(audit, t, None, f"{n} rows" + (f" from {source}" if source else ""))
+        return counts
+
+    def _validate_batch(self, frames, source, row_numbers, header_row):
+        typed: dict[str, pd.DataFrame] = {}
+        raw_ids: dict[str, pd.DataFrame] = {}
+        problems: list[Problem] = []
+        for t, df in frames.items():
+            spec = TABLES[t]
+            refs = {}
+            for col in spec.columns:
+                if not col.ref or col.name not in df.columns:
+                    continue
+                rt, rc = col.ref
+                wanted = df[col.name].astype(object).map(_as_key)
+                known = self._existing(rt, rc, wanted)
+                if rt in typed:
+                    known |= set(typed[rt][rc].dropna())
+                elif rt in raw_ids and rc in raw_ids[rt].columns:
+                    known |= set(raw_ids[rt][rc].dropna().astype(object).map(_as_key))
+                refs[f"{rt}.{rc}"] = known
+            try:
+                typed[t] = schema.validate(
+                    t, df, source=source, refs=refs,
+                    existing_keys=self._existing_keys(t, df),
+                    row_numbers=(row_numbers or {}).get(t),
+                    header_row=header_row,
+                )
+            except ValidationError as e:
+                problems.extend(e.problems)
+                raw_ids[t] = df
+        return typed, problems
+
+    def _insert_rows(self, table: str, df: pd.DataFrame) -> int:
+        spec = TABLES[table]
+        cols = spec.column_names
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        records = schema.to_records(table, df)
+        try:
+            self._con.executemany(sql, records)
+        except sqlite3.IntegrityError as e:
+            raise StoreError(f"{table}: {e}; nothing was stored") from None
+        return len(records)
+
+    def update(self, table: str, rows: Rows, *, source: str | None = None) -> int:
+        """Change existing rows, found by their key; columns not given keep their values.
+
+        The changed rows are validated as whole rows; one transaction.
+
+        >>> import cocope_kit as ck
+        >>> s = ck.open_store(":memory:")
+        >>> _ = s.insert("cop", {"cop_id": "c", "name": "n", "school": "s", "country": "AT",
+        ...                      "language": "de", "created_on": "2026-01-01"})
+        >>> s.update("cop", {"cop_id": "c", "name": "Inclusive break times"})
+        1
+        >>> s.read("cop").name.item()
+        'Inclusive break times'
+        """
+        df = _frame(rows)
+        spec = TABLES.get(table)
+        if spec is None:
+            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+        key = list(spec.key)
+        missing = [k for k in key if k not in df.columns]
+        if missing:
+            raise UsageError(f"update of {table} needs the key column(s) {', '.join(missing)}")
+        with self.transaction():
+            current = self.read(table, where={key[0]: list(df[key[0]].astype(object).map(_as_key))})
+            raw = schema.to_records(table, current)
+            cur = pd.DataFrame(raw, columns=spec.column_names, dtype=object)
+            cur_idx = {tuple(r[k] for k in key): i for i, r in cur.iterrows()}
+            merged, problems = [], []
+            for pos, (_, r) in enumerate(df.iterrows()):
+                k = tuple(_as_key(r[c]) for c in key)
+                if k not in cur_idx:
+                    problems.append(Problem(table, pos + 1, " + ".join(key), k if len(k) > 1 else k[0],
+                                            "no row with this key in the store; insert it instead", source))
+                    continue
+                base = cur.iloc[cur_idx[k]].to_dict()
+                base.update({c: r[c] for c in df.columns})
+                merged.append(base)
+            if problems:
+                raise ValidationError(problems, f"update of {table!r}")
+            new = pd.DataFrame(merged, columns=spec.column_names)
+            refs = {}
+            for col in spec.columns:
+                if col.ref:
+                    rt, rc = col.ref
+                    refs[f"{rt}.{rc}"] = self._existing(rt, rc, new[col.name].astype(object).map(_as_key))
+            typed_new = schema.validate(table, new, source=source, refs=refs)
+            sets = [c for c in spec.column_names if c not in key]
+            sql = (f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} "
+                   f"WHERE {' AND '.join(f'{k} = ?' for k in key)}")
+            recs = schema.to_records(table, typed_new)
+            idx = {c: i for i, c in enumerate(spec.column_names)}
+            params = [tuple(r[idx[c]] for c in sets) + tuple(r[idx[k]] for k in key) for r in recs]
+            self._con.executemany(sql, params)
+        return len(params)
+
+    def delete(self, table: str, key, *, cascade: bool = False, reason: str = "") -> int:
+        """Delete one row by key and record it in the audit table.
+
+        Parameters
+        ----------
+        key : str or tuple
+            The row's key (a tuple for tables with a composite key).
+        cascade : bool, default False
+            Also delete rows that refer to it (each one audited). Without
+            it, a row that others still refer to is not deleted.
+
+        Returns
+        -------
+        int
+            Rows deleted, including cascaded ones.
+        """
+        spec = TABLES.get(table)
+        if spec is None:
+            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+        key_t = key if isinstance(key, tuple) else (key,)
+        if len(key_t) != len(spec.key):
+            raise UsageError(f"{table} is keyed by {', '.join(spec.key)}; got {key!r}")
+        with self.transaction():
+            where = " AND ".join(f"{k} = ?" for k in spec.key)
+            if not self._con.execute(f"SELECT 1 FROM {table} WHERE {where}", key_t).fetchone():
+                raise StoreError(f"no {table} with {' + '.join(spec.key)} = {key!r}")
+            return self._delete_rows(table, list(spec.key), [key_t], cascade, reason)
+
+    def _dependents(self, table: str) -> list[tuple[str, str, str]]:
+        """(child table, child column, parent column) referring to ``table``."""
+        out = []
+        for t in TABLE_ORDER:
+            for c in TABLES[t].columns:
+                if c.ref and c.ref[0] == table:
+                    out.append((t, c.name, c.ref[1]))
+        return out
+
+    def _delete_rows(self, table, cols, keys, cascade, reason) -> int:
+        if not keys:
+            return 0
+        n = 0
+        spec = TABLES[table]
+        for child, ccol, pcol in self._dependents(table):
+            pvals = [k[cols.index(pcol)] for k in keys] if pcol in cols else [
+                r[0] for r in self._select(table, [pcol], cols, keys)]
+            child_keys = self._select(child, list(TABLES[child].key), [ccol], [(v,) for v in pvals])
+            if child == table:
+                child_keys = [k for k in child_keys if k not in set(keys)]
+            if not child_keys:
+                continue
+            if not cascade:
+                raise StoreError(
+                    f"{table} {keys[0] if len(keys) == 1 else keys} is still used in {child}.{ccol} "
+                    f"({len(child_keys)} rows); delete those first or use cascade=True"
+                )
+            n += self._delete_rows(child, list(TABLES[child].key), child_keys, cascade, reason)
+        where = " AND ".join(f"{c} = ?" for c in cols)
+        for k in keys:
+            self._con.execute(f"DELETE FROM {table} WHERE {where}", tuple(k))
+            self._audit("delete", table, "|".join(map(str, k)), reason)
+        del spec
+        return n + len(keys)
+
+    def _select(self, table: str, out_cols: list[str], by_cols: list[str], keys: list[tuple]) -> list[tuple]:
+        if not keys:
+            return []
+        res: list[tuple] = []
+        if len(by_cols) == 1:
+            vals = list(dict.fromkeys(k[0] for k in keys))
+            for chunk in _chunks(vals):
+                q = (f"SELECT {', '.join(out_cols)} FROM {table} "
+                     f"WHERE {by_cols[0]} IN ({', '.join('?' * len(chunk))})")
+                res += [tuple(r) for r in self._con.execute(q, list(chunk))]
+            return res
+        where = " AND ".join(f"{c} = ?" for c in by_cols)
+        for k in keys:
+            res += [tuple(r) for r in self._con.execute(
+                f"SELECT {', '.join(out_cols)} FROM {table} WHERE {where}", tuple(k))]
+        return res
+
+    def _audit(self, action: str, table: str | None, row_id: str | None, detail: str = "") -> None:
+        self._con.execute(
+            "INSERT INTO audit (audit_id, at, action, table_name, row_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), _now(), action, table, row_id, detail),
+        )
+
+    # ------------------------------------------------------------------ consent withdrawal
+    def forget(self, member_id: str) -> dict[str, int]:
+        """Erase a person's rows after consent is withdrawn; keep one audit entry.
+
+        Deletes the member, their consent records, attendance, plan ownership,
+        pair ratings given or received, survey responses (with answers)
+        they submitted under their member id, interviews where they were the
+        respondent (with codings), reflections, feedback and value stories.
+        Ideas they authored stay with the group, without their id.
+
+        Returns
+        -------
+        dict
+            Rows removed (or anonymised, for ``idea``) per table.
+        """
+        with self.transaction() as con:
+            if not con.execute("SELECT 1 FROM member WHERE member_id = ?", (member_id,)).fetchone():
+                raise StoreError(f"no member with member_id {member_id!r}")
+            counts: dict[str, int] = {}
+
+            def run(label: str, sql: str, params: tuple) -> None:
+                n = con.execute(sql, params).rowcount
+                if n:
+                    counts[label] = counts.get(label, 0) + n
+
+            p = (member_id,)
+            resp = "SELECT response_id FROM response WHERE respondent_id = ?"
+            inter = "SELECT interview_id FROM interview WHERE respondent_id = ?"
+            run("answer", f"DELETE FROM answer WHERE response_id IN ({resp})", p)
+            run("submission", f"DELETE FROM submission WHERE table_name = 'response' AND row_id IN ({resp})", p)
+            run("response", "DELETE FROM response WHERE respondent_id = ?", p)
+            run("coding", f"DELETE FROM coding WHERE interview_id IN ({inter})", p)
+            run("interview", "DELETE FROM interview WHERE respondent_id = ?", p)
+            run("pair_rating", "DELETE FROM pair_rating WHERE rater_id = ? OR ratee_id = ?", p * 2)
+            run("attendance", "DELETE FROM attendance WHERE member_id = ?", p)
+            run("action_owner", "DELETE FROM action_owner WHERE member_id = ?", p)
+            run("consent", "DELETE FROM consent WHERE member_id = ?", p)
+            run("reflection", "DELETE FROM reflection WHERE member_id = ?", p)
+            run("result_feedback", "DELETE FROM result_feedback WHERE member_id = ?", p)
+            run("value_story", "DELETE FROM value_story WHERE author_id = ?", p)
+            run("idea", "UPDATE idea SET member_id = NULL WHERE member_id = ?", p)
+            run("member", "DELETE FROM member WHERE member_id = ?", p)
+            # audit rows naming this member (earlier deletions) would keep a trace of them
+            con.execute("UPDATE audit SET row_id = 'forgotten' WHERE row_id LIKE ?", (f"%{member_id}%",))
+            self._audit("forget", "member", member_id,
+                        json.dumps({"removed": counts, "reason": "consent withdrawn"}, sort_keys=True))
+        return counts
+
+    # ------------------------------------------------------------------ files
+    def import_file(self, path, *, table: str | None = None) -> dict[str, int]:
+        """Import a CSV or XLSX file, all or nothing.
+
+        A CSV file goes into ``table``, or the table named by the file name
+        (``member.csv`` → ``member``). An XLSX workbook goes sheet by sheet into
+        the tables its sheets are named after (all in one transaction), or
+        its first sheet into ``table``.
+
+        Raises
+        ------
+        ValidationError
+            Naming file, row (as numbered in the file) and column of every problem.
+        """
+        from .tabular import read_table_file, read_workbook
+
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if table is not None and table not in TABLES:
+            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+        jobs: list[tuple[str, str | None]] = []
+        if suffix == ".xlsx" and table is None and p.exists():
+            try:
+                sheets = read_workbook(p)
+            except Exception as e:  # noqa: BLE001 - any unreadable workbook
+                raise ValidationError([Problem("file", None, None, None,
+                                               f"not a readable .xlsx workbook ({e.__class__.__name__})",
+                                               str(path))]) from None
+            jobs = [(s, s) for s in sheets if s in TABLES]
+            if not jobs:
+                raise ValidationError([Problem("file", None, None, None,
+                                               "no sheet is named after a table; name sheets like "
+                                               "'member', 'meeting', ... or pass --table",
+                                               str(path))])
+        else:
+            t = table or p.stem.lower()
+            if t not in TABLES:
+                raise ValidationError([Problem("file", None, None, None,
+                                               f"cannot tell which table {p.name!r} is for; name the file "
+                                               f"after a table (e.g. member.csv) or pass --table "
+                                               f"({', '.join(TABLE_ORDER)})", str(path))])
+            jobs = [(t, None)]
+        frames, numbers = {}, {}
+        header_rows = set()
+        problems: list[Problem] = []
+        for t, sheet in jobs:
+            try:
+                tf = read_table_file(p, expected=TABLES[t].column_names, sheet=sheet)
+            except ValidationError as e:
+                problems += e.problems
+                continue
+            frames[t] = tf.frame.reset_index(drop=True)
+            numbers[t] = list(tf.frame.index)
+            header_rows.add(tf.header_row)
+        if problems:
+            raise ValidationError(problems, f"file {path}")
+        if all(len(f) == 0 for f in frames.values()):
+            raise ValidationError([Problem(jobs[0][0], 2, None, None,
+                                           "the file has a header but no rows", str(path))])
+        src = str(path) + (f" [sheet {jobs[0][1]}]" if len(jobs) == 1 and jobs[0][1] else "")
+        return self.write(frames, source=src, row_numbers=numbers,
+                          header_row=header_rows.pop() if len(header_rows) == 1 else None,
+                          audit="import")
+
+    def export(self, out_dir, *, format: str = "csv", names: bool = False,
+               tables: Sequence[str] | None = None) -> list[Path]:
+        """Write every table (or ``tables``) to ``out_dir`` as CSV files or one XLSX workbook.
+
+        Names are replaced by pseudonyms unless ``names=True``; cells a
+        spreadsheet would run as formulas are neutralised; a data dictionary
+        (``columns.csv`` or sheet ``columns``) describes every column.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        if format not in ("csv", "xlsx"):
+            raise UsageError(f"format must be 'csv' or 'xlsx', got {format!r}")
+        tables = list(tables) if tables else [t for t in TABLE_ORDER]
+        for t in tables:
+            if t not in TABLES:
+                raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        sheets = {}
+        for t in tables:
+            df = self.read(t)
+            if not names:
+                df = privacy.pseudonymise(t, df)
+            flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
+            sheets[t] = privacy.neutralise_formulas(flat)
+        dictionary = privacy.neutralise_formulas(schema.describe())
+        dictionary = dictionary[dictionary.table.isin(tables)]
+        written = []
+        if format == "csv":
+            for t, df in sheets.items():
+                f = out / f"{t}.csv"
+                df.to_csv(f, index=False, encoding="utf-8")
+                written.append(f)
+            f = out / "columns.csv"
+            dictionary.to_csv(f, index=False, encoding="utf-8")
+            written.append(f)
+        else:
+            f = out / "cocope_export.xlsx"
+            with pd.ExcelWriter(f, engine="openpyxl") as xw:
+                for t, df in sheets.items():
+                    df.to_excel(xw, sheet_name=t, index=False)
+                dictionary.to_excel(xw, sheet_name="columns", index=False)
+            written.append(f)
+        return written
+
+    # ------------------------------------------------------------------ merging
+    def merge(self, *sources) -> pd.DataFrame:
+        """Merge other stores (paths or Store objects) into this one, all or nothing.
+
+        Rows whose key is new are added; rows already present with the same
+        content are skipped; a key present with *different* content is a
+        collision: every collision is reported in a
+        :class:`~cocope_kit.errors.MergeConflictError` and nothing is merged.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``source, table, added, identical``.
+        """
+        report = []
+        with contextlib.ExitStack() as stack:
+            others = []
+            for src in sources:
+                if isinstance(src, Store):
+                    others.append((src.path, src))
+                else:
+                    others.append((str(src), stack.enter_context(_open_for_reading(src))))
+            with self.transaction():
+                conflicts: list[tuple] = []
+                plan: list[tuple[str, str, pd.DataFrame]] = []
+                for label, other in others:
+                    for t in TABLE_ORDER:
+                        theirs = other.read(t)
+                        if theirs.empty:
+                            report.append((label, t, 0, 0))
+                            continue
+                        key = list(TABLES[t].key)
+                        ours = self.read(t, where={key[0]: list(pd.unique(theirs[key[0]]))})
+                        pending = [df for lab, tt, df in plan if tt == t]
+                        if pending:
+                            ours = pd.concat([ours] + pending, ignore_index=True)
+                        new, same, clash = _compare(t, ours, theirs)
+                        conflicts += clash
+                        if len(new):
+                            plan.append((label, t, new))
+                        report.append((label, t, len(new), same))
+                if conflicts:
+                    raise MergeConflictError(conflicts, ", ".join(lab for lab, _ in others))
+                for _, t, df in plan:
+                    self._insert_rows(t, df)
+                for label, _ in others:
+                    self._audit("merge", None, None, f"merged {label}")
+        return pd.DataFrame(report, columns=["source", "table", "added", "identical"])
+
+    # ------------------------------------------------------------------ summary
+    def info(self) -> pd.DataFrame:
+        """What the store holds, one row per CoP.
+
+        Columns: ``cop_id, name, school, country, cycle, members, core_members,
+        students, parents, meetings, ideas, goals, actions, responses,
+        pair_ratings, interviews, reflections, lessons, value_stories``.
+        """
+        q = """
+        SELECT c.cop_id, c.name, c.school, c.country, c.cycle,
+          (SELECT count(*) FROM member m WHERE m.cop_id = c.cop_id) AS members,
+          (SELECT count(*) FROM member m WHERE m.cop_id = c.cop_id AND m.core = 1) AS core_members,
+          (SELECT count(*) FROM member m WHERE m.cop_id = c.cop_id AND m.role = 'student') AS students,
+          (SELECT count(*) FROM member m WHERE m.cop_id = c.cop_id AND m.role = 'parent') AS parents,
+          (SELECT count(*) FROM meeting x WHERE x.cop_id = c.cop_id) AS meetings,
+          (SELECT count(*) FROM idea x WHERE x.cop_id = c.cop_id) AS ideas,
+          (SELECT count(*) FROM goal x WHERE x.cop_id = c.cop_id) AS goals,
+          (SELECT count(*) FROM action x WHERE x.cop_id = c.cop_id) AS actions,
+          (SELECT count(*) FROM response x WHERE x.cop_id = c.cop_id) AS responses,
+          (SELECT count(*) FROM pair_rating x WHERE x.cop_id = c.cop_id) AS pair_ratings,
+          (SELECT count(*) FROM interview x WHERE x.cop_id = c.cop_id) AS interviews,
+          (SELECT count(*) FROM reflection x WHERE x.cop_id = c.cop_id) AS reflections,
+          (SELECT count(*) FROM lesson x WHERE x.cop_id = c.cop_id) AS lessons,
+          (SELECT count(*) FROM value_story x WHERE x.cop_id = c.cop_id) AS value_stories
+        FROM cop c ORDER BY c.country, c.cop_id
+        """
+        return pd.read_sql_query(q, self._con)
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` result (``"ok"`` when sound)."""
+        return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _as_key(v):
+    """Raw cell → the text a key has in the store (``1.0`` → ``'1'``)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, str):
+        return v.strip() or None
+    return str(v)
+
+
+def _same_value(a, b) -> bool:
+    if a is None or (isinstance(a, float) and a != a):
+        return b is None or (isinstance(b, float) and b != b)
+    return a == b
+
+
+def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
+    """Split ``theirs`` into new rows, a count of identical rows, and collisions with ``ours``."""
+    spec = TABLES[table]
+    key = list(spec.key)
+    cols = spec.column_names
+    o = pd.DataFrame(schema.to_records(table, ours), columns=cols, dtype=object)
+    t = pd.DataFrame(schema.to_records(table, theirs), columns=cols, dtype=object)
+    o_idx = {tuple(r): i for i, r in enumerate(o[key].itertuples(index=False, name=None))}
+    new_pos, same, clash = [], 0, []
+    for pos, k in enumerate(t[key].itertuples(index=False, name=None)):
+        i = o_idx.get(tuple(k))
+        if i is None:
+            new_pos.append(pos)
+            continue
+        diff = [c for c in cols if not _same_value(o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)])]
+        if table == "audit" or not diff:
+            same += 1
+        else:
+            label = k[0] if len(k) == 1 else k
+            for c in diff:
+                clash.append((table, label, c, o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)]))
+    return theirs.iloc[new_pos].reset_index(drop=True), same, clash
+
+
+@contextlib.contextmanager
+def _open_for_reading(path) -> Iterator[Store]:
+    """Open another store without changing it (an older schema is migrated on a temporary copy)."""
+    p = Path(path)
+    if not p.exists():
+        raise StoreError(f"store {path} not found")
+    try:
+        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+        con.close()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path} is not a cocope_kit store (SQLite says: {e})") from None
+    tmp = tempfile.mkdtemp(prefix="cocope_merge_")
+    try:
+        copy = Path(tmp) / "copy.sqlite"
+        src = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        del version
+        store = Store(copy)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _split_sql(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def open_store(path: str | os.PathLike = ":memory:") -> Store:
+    """Open (creating or migrating) a store.
+
+    Parameters
+    ----------
+    path : str or Path
+        SQLite file; ``":memory:"`` for a throw-away store.
+
+    Returns
+    -------
+    Store
+
+    Examples
+    --------
+    >>> import cocope_kit as ck
+    >>> ck.open_store(":memory:").schema_version
+    2
+    """
+    return Store(path)
