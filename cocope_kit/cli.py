@@ -1,0 +1,298 @@
+"""The ``cocope`` command.
+
+A thin layer: parse arguments, call the library, print the outcome. Bad input
+ends with one clear message on stderr and exit code 1; a wrong command line
+with exit code 2; success with 0. No traceback reaches the user unless
+``--debug`` is given.
+
+Examples
+--------
+>>> from cocope_kit.cli import main
+>>> main(["--version"])
+cocope 0.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import CocopeError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors raise instead of exiting, so main() owns exit codes."""
+
+    def error(self, message: str):
+        raise _UsageExit(f"{self.prog}: error: {message}\n{self.format_usage().strip()}")
+
+
+class _UsageExit(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cocope`` with every sub-command."""
+    p = _Parser(
+        prog="cocope",
+        description="Reflection and evaluation toolkit for Communities of Practice (CoPs) "
+        "in inclusive school development.",
+        epilog="Exit codes: 0 ok, 1 bad input, 2 wrong command line. "
+        "Run 'cocope COMMAND --help' for the options of a command.",
+    )
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks (for bug reports)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    s = sub.add_parser("demo", help="write a demo store (default 4 CoPs)",
+                       description="Write a deterministic demo store: 4 CoPs in Belgium, Austria, "
+                       "Portugal and Slovakia, or N generated CoPs for benchmarks.")
+    s.add_argument("--out", required=True, type=Path, help="store file to create (e.g. data/demo.sqlite)")
+    s.add_argument("--cops", type=int, default=4, help="number of CoPs (default 4)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+    s = sub.add_parser("import", help="import a CSV or XLSX file into a store (all or nothing)",
+                       description="Import a CSV or XLSX file. The table is --table, or the file "
+                       "name (member.csv), or, for a workbook, each sheet's name. Nothing is "
+                       "stored if any row has a problem; every problem is listed with its row "
+                       "and column.")
+    s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon) or .xlsx")
+    s.add_argument("--store", required=True, type=Path, help="store file (created if missing)")
+    s.add_argument("--table", help="target table (default: from the file or sheet name)")
+
+    s = sub.add_parser("export", help="export every table to CSV or XLSX (pseudonymised)",
+                       description="Export every table with a data dictionary. Names are replaced "
+                       "by pseudonyms unless --names is given.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--out", required=True, type=Path, help="folder to write into")
+    s.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    s.add_argument("--names", action="store_true", help="include real names (personal data!)")
+
+    s = sub.add_parser("merge", help="merge stores of several schools into one",
+                       description="Merge stores into --into (created if missing). An id that "
+                       "appears in two stores with different content is reported and nothing "
+                       "is merged.")
+    s.add_argument("stores", nargs="+", type=Path, help="stores to merge")
+    s.add_argument("--into", required=True, type=Path, help="target store")
+
+    s = sub.add_parser("validate", help="check an instrument or data file and list every problem",
+                       description="Check an instrument (.yaml) or a data file (.csv, .xlsx) "
+                       "without storing anything. With --store, references to CoPs, members, "
+                       "... are checked against that store too.")
+    s.add_argument("file", type=Path)
+    s.add_argument("--table", help="table of a data file (default: from the file name)")
+    s.add_argument("--store", type=Path, help="check references against this store")
+
+    s = sub.add_parser("info", help="what a store holds, per CoP")
+    s.add_argument("--store", required=True, type=Path)
+
+    s = sub.add_parser("forget", help="erase a person's rows (consent withdrawn), keep an audit entry",
+                       description="Erase every row of one member (consent or assent withdrawn). "
+                       "An audit entry records that it happened, not who it was.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--member", required=True, help="member_id of the person")
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return p
+
+
+def _existing_store(path: Path):
+    from .errors import StoreError
+    from .store import open_store
+
+    if not path.exists():
+        raise StoreError(f"store {path} not found")
+    return open_store(path)
+
+
+def _cmd_demo(a) -> int:
+    from .demo import write_demo
+    from .errors import UsageError
+
+    if a.cops < 1:
+        raise UsageError("--cops must be at least 1")
+    if a.out.exists():
+        if not a.force:
+            raise UsageError(f"{a.out} exists; use --force to replace it")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(a.out) + suffix).unlink(missing_ok=True)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(msg: str) -> None:
+        print(f"  {msg}", file=sys.stderr, flush=True)
+
+    store = write_demo(a.out, n_cops=a.cops, seed=a.seed, progress=progress if a.cops > 50 else None)
+    n = store.count("cop")
+    store.close()
+    print(f"wrote demo store {a.out} with {n} CoPs")
+    return EXIT_OK
+
+
+def _cmd_import(a) -> int:
+    from .store import open_store
+
+    store = open_store(a.store)
+    counts = store.import_file(a.file, table=a.table)
+    for t, n in counts.items():
+        print(f"imported {n} rows into {t} from {a.file}")
+    return EXIT_OK
+
+
+def _cmd_export(a) -> int:
+    store = _existing_store(a.store)
+    files = store.export(a.out, format=a.format, names=a.names)
+    print(f"wrote {len(files)} files to {a.out}" + ("" if a.names else " (pseudonymised)"))
+    return EXIT_OK
+
+
+def _cmd_merge(a) -> int:
+    from .store import open_store
+
+    store = open_store(a.into)
+    report = store.merge(*a.stores)
+    data = report[(report.table != "audit")]
+    for src, rows in data.groupby("source", sort=False):
+        added = rows[rows.added > 0]
+        detail = ", ".join(f"{t} {n}" for t, n in zip(added.table, added.added))
+        print(f"merged {src}: {int(rows.added.sum())} rows added"
+              + (f" ({detail})" if detail else "")
+              + f", {int(rows.identical.sum())} already present")
+    return EXIT_OK
+
+
+def _cmd_validate(a) -> int:
+    suffix = a.file.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        from .instruments import validate_instrument_file
+
+        inst = validate_instrument_file(a.file)
+        print(f"ok: instrument {inst.id} version {inst.version}, {len(inst.items)} items")
+        return EXIT_OK
+    from . import schema
+    from .errors import Problem, ValidationError
+    from .tabular import read_table_file
+
+    table = a.table or a.file.stem.lower()
+    if table not in schema.TABLES:
+        raise ValidationError([Problem("file", None, None, None,
+                                       f"cannot tell which table {a.file.name!r} is for; pass --table "
+                                       f"({', '.join(schema.TABLE_ORDER)})", str(a.file))])
+    tf = read_table_file(a.file, expected=schema.TABLES[table].column_names)
+    refs = None
+    if a.store is not None:
+        store = _existing_store(a.store)
+        refs = {}
+        for col in schema.TABLES[table].columns:
+            if col.ref:
+                rt, rc = col.ref
+                refs[f"{rt}.{rc}"] = set(store.read(rt)[rc].dropna())
+    schema.validate(table, tf.frame.reset_index(drop=True), source=str(a.file),
+                    row_numbers=list(tf.frame.index), header_row=tf.header_row, refs=refs)
+    print(f"ok: {len(tf.frame)} rows of table {table} in {a.file}"
+          + ("" if refs is not None else " (references not checked; pass --store to check them)"))
+    return EXIT_OK
+
+
+def _cmd_info(a) -> int:
+    import pandas as pd
+
+    store = _existing_store(a.store)
+    info = store.info()
+    print(f"store {a.store} (schema version {store.schema_version})")
+    if info.empty:
+        print("no CoPs yet")
+        return EXIT_OK
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 60):
+        shown = info if len(info) <= 40 else info.head(40)
+        print(shown.drop(columns=["name", "school"]).to_string(index=False))
+        if len(info) > 40:
+            print(f"... {len(info) - 40} more CoPs")
+    totals = {t: store.count(t) for t in ("member", "response", "answer", "pair_rating", "interview")}
+    print(f"{len(info)} CoPs; " + ", ".join(f"{n} {t} rows" for t, n in totals.items()))
+    return EXIT_OK
+
+
+def _cmd_forget(a) -> int:
+    store = _existing_store(a.store)
+    if not a.yes:
+        if not sys.stdin.isatty():
+            from .errors import UsageError
+
+            raise UsageError("forget erases data for good; add --yes to confirm when not running interactively")
+        answer = input(f"Erase every row of member {a.member} from {a.store}? Type 'yes': ")
+        if answer.strip().lower() != "yes":
+            print("nothing erased")
+            return EXIT_OK
+    counts = store.forget(a.member)
+    total = sum(counts.values())
+    print(f"erased member {a.member}: {total} rows ("
+          + ", ".join(f"{t} {n}" for t, n in counts.items()) + "); audit entry kept")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "merge": _cmd_merge,
+    "validate": _cmd_validate,
+    "info": _cmd_info,
+    "forget": _cmd_forget,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``cocope`` with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageExit as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as e:  # --help
+        return int(e.code or 0)
+    if args.version:
+        print(f"cocope {__version__}")
+        return EXIT_OK
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except CocopeError as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as e:  # unreadable file, full disk, no permission: the user's to fix
+        if args.debug:
+            raise
+        print(f"error: {e.strerror or e}" + (f": {e.filename}" if e.filename else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as e:  # noqa: BLE001 - last line of defence: no traceback for users
+        if args.debug:
+            raise
+        print(f"error: unexpected {e.__class__.__name__}: {e}\n"
+              "This is a bug in cocope_kit; run again with --debug and report the output.",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _entry() -> None:  # pragma: no cover - console script
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _entry()

@@ -1,0 +1,130 @@
+"""DESIGN section 2: layers and import rules, checked in fresh interpreters and statically."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "cocope_kit"
+
+# rank of each layer: a module may import modules of a lower or equal rank only
+RANK = {
+    "errors": 0, "model": 0,
+    "schema": 1, "instruments": 1,
+    "stats": 2,
+    "analysis": 3, "privacy": 3,
+    "store": 4, "migrations": 4, "tabular": 4, "demo": 4,
+    "charts": 5,
+    "widgets": 6, "report": 6,
+    "cli": 7,
+}
+HEAVY = ("matplotlib", "scipy", "ipywidgets", "networkx")
+# modules that must stay out of sys.modules after importing a layer
+FORBIDDEN = {
+    "errors": HEAVY + ("sqlite3", "pandas"),
+    "model": HEAVY + ("sqlite3", "pandas"),
+    "schema": HEAVY + ("sqlite3",),
+    "instruments": HEAVY + ("sqlite3",),
+    "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),
+    "analysis": ("matplotlib", "ipywidgets", "sqlite3"),
+    "privacy": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
+    "store": ("matplotlib", "ipywidgets", "scipy"),
+    "demo": ("matplotlib", "ipywidgets"),
+    "charts": ("ipywidgets",),
+    "report": ("ipywidgets",),
+}
+
+
+def _modules_after(stmt: str) -> set[str]:
+    code = f"import sys, json; {stmt}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+def _present(layer: str) -> bool:
+    return (PKG / f"{layer}.py").exists() or (PKG / layer / "__init__.py").exists()
+
+
+def test_import_cocope_kit_is_cheap():
+    mods = _modules_after("import cocope_kit")
+    loaded = {m.split(".")[0] for m in mods}
+    assert not loaded & {"matplotlib", "scipy", "ipywidgets", "pandas", "numpy", "sqlite3"}
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_loads_no_forbidden_module(layer):
+    if not _present(layer):
+        pytest.skip(f"cocope_kit.{layer} not written yet")
+    mods = {m.split(".")[0] for m in _modules_after(f"import cocope_kit.{layer}")}
+    bad = sorted(mods & set(FORBIDDEN[layer]))
+    assert not bad, f"importing cocope_kit.{layer} loaded {bad}"
+
+
+def _internal_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level >= 1:
+                if node.module:
+                    names.add(node.module.split(".")[0])
+                else:
+                    names.update(a.name.split(".")[0] for a in node.names)
+            elif node.module and node.module.startswith("cocope_kit"):
+                parts = node.module.split(".")
+                if len(parts) > 1:
+                    names.add(parts[1])
+                else:
+                    names.update(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("cocope_kit."):
+                    names.add(a.name.split(".")[1])
+    return {n for n in names if n in RANK}
+
+
+def _layer_of(path: Path) -> str:
+    rel = path.relative_to(PKG)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def test_every_module_belongs_to_a_layer():
+    for path in PKG.rglob("*.py"):
+        layer = _layer_of(path)
+        assert layer == "__init__" or layer in RANK, f"{path.name}: add it to a layer of DESIGN section 2"
+
+
+def test_imports_only_go_to_lower_layers():
+    offences = []
+    for path in PKG.rglob("*.py"):
+        layer = _layer_of(path)
+        if layer == "__init__":
+            continue
+        for dep in _internal_imports(path):
+            if dep != layer and RANK[dep] > RANK[layer]:
+                offences.append(f"{path.relative_to(PKG)} imports {dep}")
+    assert not offences
+
+
+def test_only_store_talks_sql_only_widgets_import_ipywidgets_only_cli_reads_argv():
+    for path in PKG.rglob("*.py"):
+        layer = _layer_of(path)
+        text = path.read_text()
+        tree = ast.parse(text)
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+        if "sqlite3" in imported:
+            assert layer in ("store", "demo", "migrations"), f"{path.name} imports sqlite3"
+        if "ipywidgets" in imported:
+            assert layer == "widgets", f"{path.name} imports ipywidgets"
+        if layer != "cli":
+            assert "sys.argv" not in text and "sys.exit" not in text, f"{path.name} touches argv/exit"

@@ -1,0 +1,63 @@
+"""Packaging: environment.yml agrees with pyproject.toml; the console script exists."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# pip name -> conda-forge name where they differ
+CONDA_NAME = {"pyyaml": "pyyaml", "scikit-learn": "scikit-learn"}
+
+
+def _norm(spec: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    assert m, spec
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def _pyproject() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    specs = list(data["project"]["dependencies"])
+    for extra in data["project"].get("optional-dependencies", {}).values():
+        specs += extra
+    return dict(_norm(s) for s in specs)
+
+
+def _environment() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    out = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str) and not dep.startswith(("python=", "pip")):
+            name, ver = _norm(dep)
+            out[name] = ver
+    return out
+
+
+def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
+    py = {CONDA_NAME.get(k, k): v for k, v in _pyproject().items()}
+    assert _environment() == py
+
+
+def test_environment_pins_python_311():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_console_script_points_at_cli_main():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert data["project"]["scripts"]["cocope"] == "cocope_kit.cli:main"
+
+
+def test_readme_shows_the_two_commands_first():
+    text = (ROOT / "README.md").read_text()
+    first = text[: text.find("## The CoP cycle")] if "## The CoP cycle" in text else text[:3000]
+    assert "make demo" in first and "make test" in first
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
