@@ -6,12 +6,16 @@ BIN := $(VENV)/bin
 DEMO_DB := data/demo.sqlite
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help venv test-env demo test lab lint clean
+FORMS_PORT ?= 8866
+STORE ?= $(DEMO_DB)
+
+.PHONY: help venv test-env chromium demo test lab forms lint clean
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
 	@echo "make test   set up .venv with test extras and run every test"
 	@echo "make lab    open JupyterLab on notebooks/ (http://127.0.0.1:8888)"
+	@echo "make forms  serve the participant forms with Voila (http://127.0.0.1:$(FORMS_PORT))"
 	@echo "make lint   ruff check"
 
 $(BIN)/python:
@@ -37,7 +41,15 @@ demo: venv
 	@echo
 	@echo "Demo store: $(DEMO_DB)   (open the notebooks with 'make lab')"
 
-test: test-env
+# The browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Chromium (Debian package)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "Chromium is missing: the browser tests cannot run" >&2; exit 1; }
+
+test: test-env chromium
 	$(BIN)/python -m pytest
 
 lab: venv

@@ -35,6 +35,11 @@ def _environment() -> dict[str, str]:
         if isinstance(dep, str) and not dep.startswith(("python=", "pip")):
             name, ver = _norm(dep)
             out[name] = ver
+        elif isinstance(dep, dict):  # the pip: section, for packages not on conda-forge
+            for spec in dep.get("pip", []):
+                if not spec.startswith("-e"):
+                    name, ver = _norm(spec)
+                    out[name] = ver
     return out
 
 
