@@ -62,6 +62,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,14 @@ from .instruments import load_instrument
 from .model import role_group
 from .schema import TABLES, TEXT_DTYPE
 
-__all__ = ["demo_tables", "write_demo", "DEMO_COPS"]
+__all__ = [
+    "demo_tables",
+    "write_demo",
+    "DEMO_COPS",
+    "REPO_DATA",
+    "notebook_store_path",
+    "open_notebook_store",
+]
 
 DEFAULT_TODAY = date(2026, 6, 30)
 """The day the demo is seen "as of" (end of the school year 2025/26)."""
@@ -1718,3 +1726,44 @@ def write_demo(path_or_store, n_cops: int = 4, seed: int = 0,
             store.close()
         raise
     return store
+
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+"""The repository's ``data/`` folder (holds the demo store and the instruments)."""
+
+
+def notebook_store_path() -> Path:
+    """Where notebooks and participant forms find their store.
+
+    The environment variable ``COCOPE_STORE`` names the file when set (``make
+    forms`` and the test suite set it); otherwise it is ``data/demo.sqlite``.
+
+    >>> import os
+    >>> os.environ["COCOPE_STORE"] = "/tmp/school.sqlite"
+    >>> str(notebook_store_path())
+    '/tmp/school.sqlite'
+    >>> del os.environ["COCOPE_STORE"]
+    >>> notebook_store_path().name
+    'demo.sqlite'
+    """
+    env = os.environ.get("COCOPE_STORE", "").strip()
+    return Path(env).expanduser() if env else REPO_DATA / "demo.sqlite"
+
+
+def open_notebook_store(*, create_demo: bool = True):
+    """Open the store of :func:`notebook_store_path`; write the demo into it first if the
+    file does not exist yet (and ``create_demo`` is true).
+
+    Returns
+    -------
+    Store
+    """
+    from .store import open_store
+
+    path = notebook_store_path()
+    if not path.exists():
+        if not create_demo:
+            raise StoreError(f"store {path} not found; set COCOPE_STORE or run 'make demo'")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_demo(path)
+    return open_store(path)
