@@ -348,7 +348,7 @@ _TABLE_LIST = [
             C("depends_on_id", required=True, ref=("action", "action_id")),
         ),
         ("action_id", "depends_on_id"),
-        "Step action_id cannot finish before depends_on_id is done.",
+        "Step action_id starts once step depends_on_id is done (finish-to-start).",
         (RowRule("depends_on_id", _same("action_id", "depends_on_id"), "a step cannot depend on itself"),),
     ),
     Table(
@@ -527,7 +527,7 @@ def _blank(s: pd.Series) -> pd.Series:
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         strs = s.map(lambda v: isinstance(v, str) and v.strip() == "", na_action="ignore")
-        miss = miss | strs.fillna(False).astype(bool)
+        miss = miss | strs.astype(object).fillna(False).astype(bool)
     return miss.astype(bool)
 
 
@@ -600,24 +600,36 @@ def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             out = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
             out = out.dt.normalize()
-            return out.astype("datetime64[ns]"), bad
+            bad = out.notna() & ~_in_ns_range(out)
+            return out.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
         strs = s.where(~blank, None).map(_date_text, na_action="ignore")
         parsed = pd.to_datetime(strs, format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna() & ~blank
-        return parsed.astype("datetime64[ns]"), bad.astype(bool)
+        bad = (parsed.isna() | ~_in_ns_range(parsed)) & ~blank
+        return parsed.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
     if t == "timestamp":
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             out = s.dt.tz_localize("UTC") if getattr(s.dt, "tz", None) is None else s.dt.tz_convert("UTC")
-            return out.astype("datetime64[ns, UTC]"), bad
-        src = s.where(~blank, None).map(lambda v: v.strip() if isinstance(v, str) else v)
+            bad = out.notna() & ~_in_ns_range(out)
+            return out.where(~bad).astype("datetime64[ns, UTC]"), bad.astype(bool)
+        # numbers become text, so they are rejected rather than read as epochs
+        src = s.where(~blank, None).map(
+            lambda v: v.strip() if isinstance(v, str) else str(v) if isinstance(v, (int, float, np.number)) else v)
         parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
         ok = ~blank
         if ok.any():
             conv = pd.to_datetime(src[ok], errors="coerce", utc=True, format="ISO8601")
-            parsed.loc[ok] = conv
+            parsed.loc[ok] = conv.where(_in_ns_range(conv)).astype("datetime64[ns, UTC]")
         bad = parsed.isna() & ~blank
         return parsed, bad.astype(bool)
     raise AssertionError(f"unknown column type {t}")  # pragma: no cover - schema bug
+
+
+def _in_ns_range(s: pd.Series) -> pd.Series:
+    """Cells a ``datetime64[ns]`` column can hold (years 1677 to 2262); False for NaT."""
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    if getattr(s.dt, "tz", None) is not None:
+        lo, hi = lo.tz_localize("UTC"), hi.tz_localize("UTC")
+    return ((s >= lo) & (s <= hi)).astype(bool)
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -775,12 +787,12 @@ def validate(
                     add(rn(pos), col.name, None, f"a value is required ({col.allowed_text()})")
         if col.allowed is not None:
             allowed = set(col.allowed)
-            mask = present & ~s.map(lambda v: v in allowed, na_action="ignore").fillna(True).astype(bool).to_numpy()
+            mask = present & ~s.map(lambda v: v in allowed, na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
                 add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
         if col.pattern is not None:
             rx = re.compile(col.pattern)
-            mask = present & ~s.map(lambda v: bool(rx.fullmatch(str(v))), na_action="ignore").fillna(True).astype(bool).to_numpy()
+            mask = present & ~s.map(lambda v: bool(rx.fullmatch(str(v))), na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
                 add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
         if col.min is not None or col.max is not None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -150,13 +151,21 @@ class Store:
         for version, name, sql in MIGRATIONS:
             if version <= current or (upto is not None and version > upto):
                 continue
-            with self.transaction():
-                for statement in _split_sql(sql):
-                    self._con.execute(statement)
-                self._con.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, name, _now()),
-                )
+            try:
+                with self.transaction():
+                    if self.schema_version >= version:  # another process migrated it meanwhile
+                        continue
+                    for statement in _split_sql(sql):
+                        self._con.execute(statement)
+                    self._con.execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        (version, name, _now()),
+                    )
+            except sqlite3.DatabaseError as e:
+                raise StoreError(
+                    f"{self.path}: migration {version} ({name}) failed and was rolled back; "
+                    f"the store stays at version {self.schema_version} (SQLite says: {e})"
+                ) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -317,6 +326,9 @@ class Store:
         if unknown:
             raise UsageError(f"unknown table {unknown[0]!r}; one of: {', '.join(TABLE_ORDER)}")
         frames = {t: _frame(batch[t]) for t in TABLE_ORDER if t in batch}
+        for t, f in frames.items():  # no rows (e.g. an empty list): nothing to check or add
+            if len(f) == 0 and len(f.columns) == 0:
+                frames[t] = pd.DataFrame(columns=TABLES[t].column_names)
         with self.transaction() as con:
             if submission_key is not None:
                 hit = con.execute(
@@ -360,7 +372,8 @@ class Store:
                     known |= set(typed[rt][rc].dropna())
                 elif rt in raw_ids and rc in raw_ids[rt].columns:
                     known |= set(raw_ids[rt][rc].dropna().astype(object).map(_as_key))
-                refs[f"{rt}.{rc}"] = known
+                # several columns may refer to the same target (rater_id, ratee_id): add up
+                refs.setdefault(f"{rt}.{rc}", set()).update(known)
             try:
                 typed[t] = schema.validate(
                     t, df, source=source, refs=refs,
@@ -406,6 +419,13 @@ class Store:
         missing = [k for k in key if k not in df.columns]
         if missing:
             raise UsageError(f"update of {table} needs the key column(s) {', '.join(missing)}")
+        if len(key) == len(spec.columns):
+            raise UsageError(f"{table} has only key columns; delete the row and insert a new one")
+        unknown = [str(c) for c in df.columns if c not in spec.column_names]
+        if unknown:  # as insert does; a misspelt column would otherwise be ignored silently
+            raise ValidationError([Problem(table, None, c, None, f"unknown column; the columns of "
+                                           f"{table!r} are: {', '.join(spec.column_names)}", source)
+                                   for c in unknown], f"update of {table!r}")
         with self.transaction():
             current = self.read(table, where={key[0]: list(df[key[0]].astype(object).map(_as_key))})
             raw = schema.to_records(table, current)
@@ -419,7 +439,7 @@ class Store:
                                             "no row with this key in the store; insert it instead", source))
                     continue
                 base = cur.iloc[cur_idx[k]].to_dict()
-                base.update({c: r[c] for c in df.columns})
+                base.update({c: r[c] for c in df.columns if c not in key})  # key as stored
                 merged.append(base)
             if problems:
                 raise ValidationError(problems, f"update of {table!r}")
@@ -428,7 +448,8 @@ class Store:
             for col in spec.columns:
                 if col.ref:
                     rt, rc = col.ref
-                    refs[f"{rt}.{rc}"] = self._existing(rt, rc, new[col.name].astype(object).map(_as_key))
+                    refs.setdefault(f"{rt}.{rc}", set()).update(
+                        self._existing(rt, rc, new[col.name].astype(object).map(_as_key)))
             typed_new = schema.validate(table, new, source=source, refs=refs)
             sets = [c for c in spec.column_names if c not in key]
             sql = (f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} "
@@ -568,7 +589,18 @@ class Store:
             run("idea", "UPDATE idea SET member_id = NULL WHERE member_id = ?", p)
             run("member", "DELETE FROM member WHERE member_id = ?", p)
             # audit rows naming this member (earlier deletions) would keep a trace of them
-            con.execute("UPDATE audit SET row_id = 'forgotten' WHERE row_id LIKE ?", (f"%{member_id}%",))
+            # match whole key parts ("a|b"): LIKE '%m1%' would also hit m10, and '_' is a wildcard
+            hits = [(a,) for a, r in con.execute(
+                "SELECT audit_id, row_id FROM audit WHERE instr(row_id, ?) > 0", p)
+                if member_id in r.split("|")]
+            con.executemany("UPDATE audit SET row_id = 'forgotten' WHERE audit_id = ?", hits)
+            # a free-text reason of an earlier deletion may name the member too (whole ids only:
+            # forgetting m1 must not touch m10)
+            whole = re.compile(rf"(?<![\w:.-]){re.escape(member_id)}(?![\w:.-])")
+            details = con.execute("SELECT audit_id, detail FROM audit WHERE instr(detail, ?) > 0",
+                                  p).fetchall()
+            con.executemany("UPDATE audit SET detail = ? WHERE audit_id = ?",
+                            [(whole.sub("forgotten", d), a) for a, d in details if whole.search(d)])
             self._audit("forget", "member", member_id,
                         json.dumps({"removed": counts, "reason": "consent withdrawn"}, sort_keys=True))
         return counts
