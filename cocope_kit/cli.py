@@ -161,7 +161,7 @@ def _cmd_merge(a) -> int:
     data = report[(report.table != "audit")]
     for src, rows in data.groupby("source", sort=False):
         added = rows[rows.added > 0]
-        detail = ", ".join(f"{t} {n}" for t, n in zip(added.table, added.added))
+        detail = ", ".join(f"{t} {n}" for t, n in zip(added.table, added.added, strict=True))
         print(f"merged {src}: {int(rows.added.sum())} rows added"
               + (f" ({detail})" if detail else "")
               + f", {int(rows.identical.sum())} already present")

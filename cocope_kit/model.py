@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, StrEnum
 
 __all__ = [
     "Phase",
@@ -36,9 +36,7 @@ __all__ = [
 ]
 
 
-class _StrEnum(str, Enum):
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        return self.value
+_StrEnum = StrEnum
 
 
 class Phase(_StrEnum):

@@ -787,12 +787,12 @@ def validate(
                     add(rn(pos), col.name, None, f"a value is required ({col.allowed_text()})")
         if col.allowed is not None:
             allowed = set(col.allowed)
-            mask = present & ~s.map(lambda v: v in allowed, na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
+            mask = present & ~s.map(lambda v, allowed=allowed: v in allowed, na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
                 add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
         if col.pattern is not None:
             rx = re.compile(col.pattern)
-            mask = present & ~s.map(lambda v: bool(rx.fullmatch(str(v))), na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
+            mask = present & ~s.map(lambda v, rx=rx: bool(rx.fullmatch(str(v))), na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
                 add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
         if col.min is not None or col.max is not None:
@@ -896,7 +896,7 @@ def to_records(table: str, df: pd.DataFrame) -> list[tuple]:
             v = s.astype(object)
         v = v.where(s.notna(), None)
         cols.append(v.tolist())
-    return list(zip(*cols)) if cols else []
+    return list(zip(*cols, strict=True)) if cols else []
 
 
 def describe(table: str | None = None) -> pd.DataFrame:
