@@ -1,0 +1,34 @@
+"""Charts: a table in, a matplotlib Axes (or, for the CoP tree, a Figure) out.
+
+Compute, then draw (STYLE 2): every chart takes the table an analysis
+function returned and draws it; the CoP tree's tables come from
+:func:`cop_tree_data`. Every chart stores a plain-text description of what it
+shows, returned by :func:`describe` (the alt text of the chart).
+
+Importing this package imports matplotlib (``import cocope_kit`` does not).
+
+>>> from cocope_kit import charts
+>>> "describe" in charts.__all__
+True
+"""
+
+from ._style import describe, save, set_description
+from .plan import dependency_graph, dependency_layout, gantt, gantt_data, responsibility_matrix
+from .tree import cop_tree, cop_tree_data, draw_cop_tree
+
+__all__ = [
+    # alt text and saving
+    "describe",
+    "set_description",
+    "save",
+    # plan (meeting 2)
+    "gantt_data",
+    "gantt",
+    "dependency_layout",
+    "dependency_graph",
+    "responsibility_matrix",
+    # the CoP tree
+    "cop_tree_data",
+    "cop_tree",
+    "draw_cop_tree",
+]
