@@ -20,7 +20,17 @@ import pandas as pd
 
 from .schema import TABLES
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_formulas", "pseudonymise"]
+__all__ = [
+    "CONSENT_COLUMNS",
+    "DEFAULT_MIN_CELL",
+    "FORMULA_PREFIXES",
+    "PERSON_COLUMNS",
+    "consent_register",
+    "filter_consented",
+    "neutralise_formulas",
+    "pseudonymise",
+    "suppress_small_cells",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula."""
@@ -67,4 +77,226 @@ def pseudonymise(table: str, df: pd.DataFrame) -> pd.DataFrame:
         s = out[col.name]
         labels = {v: f"{col.name} {i}" for i, v in enumerate(pd.unique(s.dropna()), start=1)}
         out[col.name] = s.map(labels).astype(object).where(s.notna(), None)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Consent and assent
+# ---------------------------------------------------------------------------
+
+CONSENT_COLUMNS = ["member_id", "cop_id", "role", "included", "reason"]
+
+
+def consent_register(members: pd.DataFrame, consent: pd.DataFrame) -> pd.DataFrame:
+    """Who may appear in analyses and outputs, and why not.
+
+    Rule: an adult needs a ``consent`` record with status ``given``; a student
+    needs both a ``consent`` (from a parent) **and** their own ``assent``
+    with status ``given``. Missing, pending, refused or withdrawn records
+    leave the person out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``member_id, cop_id, role, included, reason`` (reason is empty
+        for included members, else e.g. ``"assent pending"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"member_id": ["t", "s"], "cop_id": ["c", "c"],
+    ...                   "role": ["teacher", "student"]})
+    >>> c = pd.DataFrame({"member_id": ["t", "s", "s"], "kind": ["consent", "consent", "assent"],
+    ...                   "status": ["given", "given", "pending"]})
+    >>> consent_register(m, c)[["member_id", "included", "reason"]]
+      member_id  included          reason
+    0         t      True
+    1         s     False  assent pending
+    """
+    from .model import role_group
+
+    m = members[["member_id", "cop_id", "role"]].copy()
+    c = consent[["member_id", "kind", "status"]].drop_duplicates(["member_id", "kind"], keep="last")
+    wide = c.pivot(index="member_id", columns="kind", values="status")
+    m["consent"] = m.member_id.map(wide["consent"]) if "consent" in wide else None
+    m["assent"] = m.member_id.map(wide["assent"]) if "assent" in wide else None
+    student = m.role.astype(object).map(role_group) == "student"
+
+    def why(kind: str, status) -> str:
+        return f"{kind} missing" if pd.isna(status) else f"{kind} {status}"
+
+    reasons = []
+    for is_student, con, ass in zip(student, m["consent"], m["assent"], strict=True):
+        r = []
+        if con != "given":
+            r.append(why("consent", con))
+        if is_student and ass != "given":
+            r.append(why("assent", ass))
+        reasons.append("; ".join(r))
+    m["reason"] = reasons
+    m["included"] = m["reason"] == ""
+    return m[CONSENT_COLUMNS].reset_index(drop=True)
+
+
+# Columns that tie a row to a member, per table (the member's own rows).
+PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "member": ("member_id",),
+    "consent": ("member_id",),
+    "attendance": ("member_id",),
+    "action_owner": ("member_id",),
+    "pair_rating": ("rater_id", "ratee_id"),
+    "response": ("respondent_id",),
+    "interview": ("respondent_id",),
+    "reflection": ("member_id",),
+    "result_feedback": ("member_id",),
+    "value_story": ("author_id",),
+}
+
+
+def filter_consented(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Leave out every row of people without consent (or assent), for analyses and outputs.
+
+    Rows of excluded members go from the tables of :data:`PERSON_COLUMNS`
+    (and answers of their responses, codings of their interviews); ideas they
+    wrote stay with the group, without their id. Anonymous responses
+    (respondent ids that are not member ids) are kept.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Store tables by name; must hold ``member`` and ``consent``.
+
+    Returns
+    -------
+    (dict, DataFrame)
+        The filtered tables, and :func:`consent_register` (so outputs can say
+        how many were left out and why).
+
+    Examples
+    --------
+    >>> import cocope_kit as ck
+    >>> from cocope_kit.demo import write_demo
+    >>> store = write_demo(ck.open_store(":memory:"))
+    >>> tables = {t: store.read(t) for t in ("member", "consent", "attendance", "response")}
+    >>> kept, register = filter_consented(tables)
+    >>> print(register.loc[~register.included, ["cop_id", "role", "reason"]].to_string(index=False))
+       cop_id    role            reason
+      be-gent student    assent pending
+    sk-kosice teacher consent withdrawn
+    >>> len(tables["member"]) - len(kept["member"])
+    2
+    """
+    if "member" not in tables or "consent" not in tables:
+        from .errors import UsageError
+
+        raise UsageError("filter_consented needs the 'member' and 'consent' tables")
+    register = consent_register(tables["member"], tables["consent"])
+    out_ids = set(register.loc[~register.included, "member_id"])
+    out: dict[str, pd.DataFrame] = {}
+    for name, df in tables.items():
+        cols = [c for c in PERSON_COLUMNS.get(name, ()) if c in df.columns]
+        if cols and out_ids:
+            keep = ~df[cols].isin(out_ids).any(axis=1)
+            df = df[keep]
+        if name == "idea" and "member_id" in df.columns and out_ids:
+            df = df.copy()
+            df.loc[df.member_id.isin(out_ids), "member_id"] = None
+        out[name] = df.reset_index(drop=True)
+    if "answer" in out and "response" in tables:
+        gone = set(tables["response"].response_id) - set(out["response"].response_id)
+        out["answer"] = out["answer"][~out["answer"].response_id.isin(gone)].reset_index(drop=True)
+    if "coding" in out and "interview" in tables:
+        gone = set(tables["interview"].interview_id) - set(out["interview"].interview_id)
+        out["coding"] = out["coding"][~out["coding"].interview_id.isin(gone)].reset_index(drop=True)
+    return out, register
+
+
+# ---------------------------------------------------------------------------
+# Small cells
+# ---------------------------------------------------------------------------
+
+DEFAULT_MIN_CELL = 5
+"""Cells of grouped tables with fewer respondents than this are suppressed."""
+
+
+def suppress_small_cells(
+    table: pd.DataFrame,
+    *,
+    n: str = "n",
+    values: list[str] | None = None,
+    within: list[str] | None = None,
+    k: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Hide cells with fewer than ``k`` respondents, and enough others that they stay hidden.
+
+    Primary suppression hides every row with ``0 < n < k``. Complementary
+    suppression then protects it from subtraction: within each group of
+    ``within`` (the rows that add up to a published total, e.g. the roles of
+    one CoP), if exactly one row is hidden, the smallest other row is hidden
+    too. Hidden rows keep their group labels; ``n`` and ``values`` become
+    NaN and ``suppressed`` says why.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per cell, with a count column ``n``.
+    n : str, default "n"
+        The column counting respondents in the cell.
+    values : list of str, optional
+        Columns to hide in suppressed rows (default: every numeric column).
+    within : list of str, optional
+        Columns that define the groups whose cells add up to a total; without
+        it the whole table is one group.
+    k : int, default 5
+        Smallest cell shown.
+
+    Returns
+    -------
+    DataFrame
+        A copy with a column ``suppressed`` ("" | "small cell" | "complementary").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"cop_id": ["c"] * 3, "role_group": ["professional", "student", "family"],
+    ...                   "n": [9, 2, 6], "mean": [3.9, 4.5, 3.1]})
+    >>> suppress_small_cells(t, within=["cop_id"])
+      cop_id    role_group    n  mean     suppressed
+    0      c  professional  9.0   3.9
+    1      c       student  NaN   NaN     small cell
+    2      c        family  NaN   NaN  complementary
+    """
+    from .errors import UsageError
+
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise UsageError(f"k must be a whole number of at least 1, got {k!r}")
+    if n not in table.columns:
+        raise UsageError(f"no count column {n!r}; the columns are: {', '.join(map(str, table.columns))}")
+    within = list(within or [])
+    missing = [c for c in within if c not in table.columns]
+    if missing:
+        raise UsageError(f"within names unknown columns: {', '.join(missing)}")
+    out = table.copy().reset_index(drop=True)
+    if values is None:
+        values = [c for c in out.columns
+                  if c != n and c not in within and pd.api.types.is_numeric_dtype(out[c])
+                  and not pd.api.types.is_bool_dtype(out[c])]
+    counts = pd.to_numeric(out[n], errors="coerce")
+    primary = (counts > 0) & (counts < k)
+    reason = pd.Series("", index=out.index, dtype=object)
+    reason[primary] = "small cell"
+    keys = [out[c] for c in within] if within else [pd.Series(0, index=out.index)]
+    n_hidden = primary.groupby(keys, dropna=False).transform("sum")
+    n_cells = counts.groupby(keys, dropna=False).transform("size")
+    lonely = (n_hidden == 1) & (n_cells > 1)
+    # smallest visible cell of each group that has exactly one hidden cell
+    candidates = counts.where(lonely & ~primary)
+    if candidates.notna().any():
+        order = candidates.groupby(keys, dropna=False).rank(method="first")
+        reason[order == 1] = "complementary"
+    hide = reason != ""
+    out[n] = counts.where(~hide)
+    for c in values:
+        out[c] = out[c].where(~hide)
+    out["suppressed"] = reason.astype(str)
     return out
