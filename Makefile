@@ -40,6 +40,8 @@ demo: venv
 	$(BIN)/cocope info --store $(DEMO_DB)
 	@echo
 	@echo "Demo store: $(DEMO_DB)   (open the notebooks with 'make lab')"
+	@echo "Demo reports (one per CoP and all CoPs side by side; open them in a browser):"
+	@$(BIN)/cocope report --store $(DEMO_DB) --out-dir out/reports
 
 # The browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
 chromium:
@@ -54,6 +56,20 @@ test: test-env chromium
 
 lab: venv
 	cd notebooks && ../$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser $(ROOT_FLAG)
+
+# Participant forms (Voila, code and tracebacks hidden). Links look like
+#   http://127.0.0.1:$(FORMS_PORT)/voila/render/survey.ipynb?cop=at-graz&instrument=cop_climate&wave=post&lang=de
+#   http://127.0.0.1:$(FORMS_PORT)/voila/render/network.ipynb?cop=at-graz&wave=followup&rater=at-graz:p1
+# (parameters: cocope_kit/widgets/participant.py). STORE=... serves another store.
+# iopub_timeout: nbclient's default of 4 s loses a form's output when a whole class opens
+# the link at once on a small laptop (the page then stays empty).
+forms: venv
+	@if [ ! -f "$(STORE)" ]; then \
+	  if [ "$(STORE)" = "$(DEMO_DB)" ]; then $(BIN)/cocope demo --out $(DEMO_DB); \
+	  else echo "store $(STORE) not found" >&2; exit 1; fi; fi
+	COCOPE_STORE=$(abspath $(STORE)) $(BIN)/voila notebooks/forms --no-browser \
+	  --Voila.ip=127.0.0.1 --port=$(FORMS_PORT) --show_tracebacks=False \
+	  --VoilaExecutor.iopub_timeout=60
 
 lint: test-env
 	$(BIN)/ruff check .

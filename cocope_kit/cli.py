@@ -95,6 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("info", help="what a store holds, per CoP")
     s.add_argument("--store", required=True, type=Path)
 
+    s = sub.add_parser("report", help="write a self-contained HTML report (one CoP, or all side by side)",
+                       description="Write one self-contained HTML file (charts embedded, no "
+                       "internet needed; print it to PDF from a browser). With --cop: the CoP tree "
+                       "report of one CoP (goal, plan, results); without: all CoPs side by side "
+                       "by country and role. People without consent/assent are left out; names "
+                       "are replaced by pseudonyms unless --names is given. With --out-dir, one "
+                       "report per CoP and the cross-CoP report are written into a folder.")
+    s.add_argument("--store", required=True, type=Path)
+    where = s.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, help="HTML file to write (e.g. out/report.html)")
+    where.add_argument("--out-dir", type=Path,
+                       help="folder: write report_<cop>.html for every CoP and report_all.html")
+    s.add_argument("--cop", help="cop_id of one CoP (default: all CoPs side by side)")
+    s.add_argument("--names", action="store_true", help="show real names (personal data!)")
+    s.add_argument("--min-cell", type=int, default=5,
+                   help="hide groups smaller than this in tables by role group (default 5)")
+    s.add_argument("--language", default="en",
+                   help="report language (default en; others fall back to English for now)")
+    s.add_argument("--as-of", help="day the plan and goals are seen from (YYYY-MM-DD; default today)")
+
     s = sub.add_parser("forget", help="erase a person's rows (consent withdrawn), keep an audit entry",
                        description="Erase every row of one member (consent or assent withdrawn). "
                        "An audit entry records that it happened, not who it was.")
@@ -238,6 +258,26 @@ def _cmd_forget(a) -> int:
     return EXIT_OK
 
 
+def _cmd_report(a) -> int:
+    from .errors import UsageError
+    from .report import write_report, write_reports
+
+    store = _existing_store(a.store)
+    kw = dict(names=a.names, min_cell=a.min_cell, language=a.language, as_of=a.as_of)
+    if a.out_dir is not None:
+        if a.cop is not None:
+            raise UsageError("--cop goes with --out, not with --out-dir (which writes every CoP)")
+        paths = write_reports(store, a.out_dir, **kw)
+    else:
+        paths = [write_report(store, a.out, cop_id=a.cop, **kw)]
+    for path in paths:
+        print(f"wrote report {path}")
+    if a.language != "en":
+        print(f"note: report texts are not yet translated into {a.language}; written in English",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
@@ -246,6 +286,7 @@ _COMMANDS = {
     "validate": _cmd_validate,
     "info": _cmd_info,
     "forget": _cmd_forget,
+    "report": _cmd_report,
 }
 
 

@@ -36,3 +36,73 @@ __all__ = [
     "shortlist",
     "idea_summary",
 ]
+
+# --- load, participation, collaboration, surveys, network, attainment, qualitative, value ---
+from .attainment import gas_scores, goal_attainment, progress_summary  # noqa: E402
+from .collaboration import (  # noqa: E402
+    level_of_working_together,
+    level_transitions,
+    scale_scores,
+    transition_matrix,
+)
+from .load import consented_member_ids, enrich, load_tables  # noqa: E402
+from .network import asymmetric_pairs, network_measures, role_matrix  # noqa: E402
+from .participation import (  # noqa: E402
+    attendance_rates,
+    contribution_shares,
+    retention,
+    role_diversity,
+    voice_equity,
+)
+from .qualitative import (  # noqa: E402
+    code_frequencies,
+    coder_agreement,
+    cooccurrence,
+    disagreements,
+    exemplar_quotes,
+    segments,
+)
+from .surveys import construct_scores, likert_counts, prepost_change, reliability  # noqa: E402
+from .value import feedback_summary, story_cycles, value_stories  # noqa: E402
+
+__all__ += [
+    # load
+    "load_tables",
+    "enrich",
+    "consented_member_ids",
+    # participation
+    "attendance_rates",
+    "retention",
+    "contribution_shares",
+    "voice_equity",
+    "role_diversity",
+    # collaboration (plan_indicators: see plan)
+    "scale_scores",
+    "level_of_working_together",
+    "level_transitions",
+    "transition_matrix",
+    # surveys
+    "likert_counts",
+    "construct_scores",
+    "reliability",
+    "prepost_change",
+    # network
+    "network_measures",
+    "role_matrix",
+    "asymmetric_pairs",
+    # attainment
+    "goal_attainment",
+    "progress_summary",
+    "gas_scores",
+    # qualitative
+    "segments",
+    "code_frequencies",
+    "cooccurrence",
+    "coder_agreement",
+    "disagreements",
+    "exemplar_quotes",
+    # value
+    "value_stories",
+    "story_cycles",
+    "feedback_summary",
+]

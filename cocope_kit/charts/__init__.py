@@ -32,3 +32,40 @@ __all__ = [
     "cop_tree",
     "draw_cop_tree",
 ]
+
+# --- evaluation (meeting 3, Practice) ---
+from .evaluation import (  # noqa: E402
+    attendance_data,
+    attendance_heatmap,
+    code_frequencies,
+    coder_agreement,
+    construct_means,
+    cooccurrence,
+    gas_scores,
+    goal_progress,
+    level_profile,
+    level_transitions,
+    likert_bars,
+    lorenz_data,
+    network,
+    voice_equity,
+    voice_shares,
+)
+
+__all__ += [
+    "attendance_data",
+    "attendance_heatmap",
+    "lorenz_data",
+    "voice_equity",
+    "voice_shares",
+    "level_profile",
+    "level_transitions",
+    "likert_bars",
+    "construct_means",
+    "goal_progress",
+    "gas_scores",
+    "network",
+    "code_frequencies",
+    "cooccurrence",
+    "coder_agreement",
+]

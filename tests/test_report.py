@@ -1,0 +1,376 @@
+"""The HTML report: sections, numbers equal to the analysis tables, privacy, CLI.
+
+Numbers are compared with the analysis functions called directly on the
+consent-filtered tables (the report must show what the analysis computed,
+rounded only for display with :func:`cocope_kit.report.fmt`).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+import cocope_kit as ck
+from cocope_kit import analysis
+from cocope_kit.cli import main
+from cocope_kit.demo import write_demo
+from cocope_kit.errors import CocopeError
+from cocope_kit.privacy import filter_consented
+from cocope_kit.report import fmt, report_html, write_report
+
+AS_OF = "2026-06-30"
+COP = "be-gent"
+XSS = "<script>alert(1)</script>"
+
+
+# ----------------------------------------------------------------------------- helpers
+class _Parse(HTMLParser):
+    """Collect ids, headings, images, tables (by id) and every tag name."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.headings, self.imgs, self.tags, self.links = set(), [], [], [], []
+        self.tables: dict[str, dict] = {}
+        self._table = None
+        self._cell = None
+        self._row = None
+        self._h = None
+        self.html_lang = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._h = [int(tag[1]), ""]
+        if tag == "img":
+            self.imgs.append(a)
+        if tag == "a":
+            self.links.append(a.get("href"))
+        if tag == "table":
+            self._table = {"head": [], "rows": []}
+            self.tables[a.get("id")] = self._table
+        if tag == "tr" and self._table is not None:
+            self._row = []
+        if tag in ("td", "th") and self._row is not None:
+            self._cell = [a.get("data-col"), ""]
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self._h:
+            self.headings.append(tuple(self._h))
+            self._h = None
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(self._cell)
+            self._cell = None
+        if tag == "tr" and self._row is not None:
+            if self._row and self._row[0][0] is None:
+                self._table["head"] = [c[1] for c in self._row]
+            else:
+                self._table["rows"].append({c[0]: c[1] for c in self._row})
+            self._row = None
+        if tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[1] += data
+        if self._h is not None:
+            self._h[1] += data
+
+
+def parse(text: str) -> _Parse:
+    p = _Parse()
+    p.feed(text)
+    return p
+
+
+def consented(store, cop_id=None):
+    t = analysis.load_tables(store, cop_ids=None if cop_id is None else [cop_id],
+                             consented_only=False)
+    kept, _ = filter_consented(t)
+    return kept
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = write_demo(ck.open_store(":memory:"))
+    s.insert("lesson", [{"lesson_id": f"{COP}:lx", "cop_id": COP, "kind": "side_effect",
+                         "title": f"Title {XSS}", "text": f"Text {XSS} & more",
+                         "created_on": "2026-06-02"}])
+    refl = s.read("reflection")
+    row = refl[refl.cop_id == COP].iloc[0].to_dict()
+    row.update(reflection_id=f"{COP}:rx", text=f"Reflection {XSS}")
+    row = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    for k in ("written_on",):
+        if row.get(k) is not None:
+            row[k] = str(pd.Timestamp(row[k]).date())
+    s.insert("reflection", [row])
+    return s
+
+
+@pytest.fixture(scope="module")
+def cop_html(store):
+    return report_html(store, cop_id=COP, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def all_html(store):
+    return report_html(store, as_of=AS_OF)
+
+
+# ----------------------------------------------------------------------------- structure
+COP_SECTIONS = ["summary", "tree", "trunk", "branches", "fruits", "goal-attainment",
+                "participation", "working-together", "surveys", "interviews", "lessons", "value",
+                "who-did-what"]
+ALL_SECTIONS = ["overview", "goals", "participation", "working-together", "surveys",
+                "interviews", "lessons"]
+
+
+def test_cop_report_sections(cop_html):
+    p = parse(cop_html)
+    for sid in COP_SECTIONS:
+        assert sid in p.ids, sid
+    for tid in (f"t-smart-{COP}-g1", "t-steps", "t-responsibility", "t-goal-attainment",
+                "t-gas", "t-reliability-working-together", "t-levels", "t-themes",
+                "t-value-summary", "f-tree", "f-gantt", "f-responsibility"):
+        assert tid in p.ids, tid
+
+
+def test_cross_report_sections(all_html):
+    p = parse(all_html)
+    for sid in ALL_SECTIONS:
+        assert sid in p.ids, sid
+    cops = {r["cop_id"] for r in p.tables["t-cops"]["rows"]}
+    assert cops == {"be-gent", "at-graz", "pt-porto", "sk-kosice"}
+    assert {r["country"] for r in p.tables["t-gas-country"]["rows"]} == {"AT", "BE", "PT", "SK"}
+
+
+@pytest.mark.parametrize("which", ["cop", "all"])
+def test_accessible_structure(which, cop_html, all_html):
+    text = cop_html if which == "cop" else all_html
+    p = parse(text)
+    assert p.html_lang == "en"
+    levels = [h[0] for h in p.headings]
+    assert levels[0] == 1 and levels.count(1) == 1
+    for a, b in zip(levels, levels[1:], strict=False):
+        assert b <= a + 1, f"heading jumps from h{a} to h{b}"
+    assert "contents" in p.ids  # table of contents
+    for href in p.links:
+        assert href.startswith("#") and href[1:] in p.ids, href
+    for img in p.imgs:
+        assert img["src"].startswith("data:image/svg+xml;base64,")
+        assert len(img.get("alt", "").strip()) > 20
+    assert "@media print" in text and "break-before:page" in text
+
+
+def test_self_contained_no_scripts_no_external(cop_html, all_html):
+    for text in (cop_html, all_html):
+        assert "<script" not in text.lower()
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text, re.I)
+        assert "<link" not in text.lower() and "@import" not in text
+        assert "<iframe" not in text.lower() and "<object" not in text.lower()
+
+
+# ----------------------------------------------------------------------------- numbers
+def test_goal_numbers_equal_analysis(store, cop_html):
+    t = consented(store, COP)
+    ga = analysis.goal_attainment(t["goal"], t["goal_measurement"], as_of=AS_OF)
+    gs = analysis.gas_scores(t["goal"], t["goal_measurement"], by="cop_id", as_of=AS_OF)
+    p = parse(cop_html)
+    row = p.tables["t-goal-attainment"]["rows"][0]
+    assert row["progress"] == fmt(ga.progress.iloc[0], "progress")
+    assert row["progress"] == f"{ga.progress.iloc[0] * 100:.1f}%"
+    assert row["attainment"] == fmt(ga.attainment.iloc[0], "attainment")
+    assert p.tables["t-gas"]["rows"][0]["tscore"] == f"{gs.tscore.iloc[0]:.1f}"
+
+
+def test_cross_gas_equal_analysis(store, all_html):
+    t = consented(store)
+    gs = analysis.gas_scores(t["goal"], t["goal_measurement"], by="cop_id", as_of=AS_OF)
+    rows = {r["cop_id"]: r for r in parse(all_html).tables["t-gas"]["rows"]}
+    for cop_id, ts in zip(gs.cop_id, gs.tscore, strict=True):
+        assert rows[cop_id]["tscore"] == f"{ts:.1f}"
+
+
+@pytest.mark.parametrize("inst", ["working_together", "cop_climate", "learning_community"])
+def test_reliability_equals_analysis(store, cop_html, inst):
+    t = consented(store, COP)
+    resp = t["response"][t["response"].instrument_id == inst]
+    ans = t["answer"][t["answer"].response_id.isin(resp.response_id)]
+    rel = analysis.reliability(resp, ans, inst, by=("cop_id",))
+    shown = {r["construct"]: r for r in parse(cop_html).tables[f"t-reliability-{inst.replace('_', '-')}"]["rows"]}
+    assert set(shown) == set(rel.construct)
+    checked = 0
+    for _, r in rel.iterrows():
+        if r.n >= 5:
+            assert shown[r.construct]["n"] == str(int(r.n))
+            assert shown[r.construct]["alpha"] == f"{r.alpha:.2f}"
+            checked += 1
+        else:  # small n: hidden
+            assert shown[r.construct]["n"] == "–"
+    assert checked >= 1
+
+
+def test_levels_equal_analysis(store, cop_html):
+    t = consented(store, COP)
+    resp = t["response"][t["response"].instrument_id == "working_together"]
+    ans = t["answer"][t["answer"].response_id.isin(resp.response_id)]
+    lv = analysis.level_of_working_together(analysis.scale_scores(resp, ans, "working_together"),
+                                            ans, by=("cop_id", "wave"))
+    rows = {r["wave"]: r for r in parse(cop_html).tables["t-levels"]["rows"]}
+    for _, r in lv.iterrows():
+        assert rows[r.wave]["level"] == r.level
+        assert rows[r.wave]["collaboration"] == f"{r.collaboration:.2f}"
+        assert rows[r.wave]["n"] == str(r.n)
+
+
+# ----------------------------------------------------------------------------- privacy
+def test_consent_statement(cop_html, all_html):
+    assert "1 person is left out because consent/assent is missing, pending, refused or withdrawn" \
+        in cop_html
+    assert "2 people are left out because consent/assent is missing, pending, refused or " \
+        "withdrawn" in all_html
+
+
+def test_excluded_member_absent(store, cop_html):
+    m = store.read("member").set_index("member_id")
+    assert "be-gent:p6" not in cop_html  # assent pending
+    assert m.loc["be-gent:p6", "pseudonym"] not in cop_html
+
+
+def test_names_only_with_names(store, cop_html, all_html):
+    m = store.read("member")
+    for text, names in ((cop_html, m[m.cop_id == COP].name), (all_html, m.name)):
+        for name in names:
+            assert name not in text, name
+    with_names = report_html(store, cop_id=COP, names=True, as_of=AS_OF)
+    shown = [n for n in m[m.cop_id == COP].name if n in with_names]
+    assert len(shown) >= 3
+    assert "personal data" in with_names
+
+
+def test_user_text_is_escaped(cop_html):
+    assert XSS not in cop_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cop_html
+    assert "Reflection &lt;script&gt;" in cop_html and "Title &lt;script&gt;" in cop_html
+    assert "<script" not in cop_html.lower()
+
+
+def test_small_role_group_suppressed_with_complement(store):
+    """pt-porto has 2 students: their cells are hidden, and so is enough else that the
+    whole-group totals do not give them away."""
+    html_text = report_html(store, cop_id="pt-porto", as_of=AS_OF)
+    p = parse(html_text)
+    t = consented(store, "pt-porto")
+    resp = t["response"][t["response"].instrument_id == "cop_climate"]
+    ans = t["answer"][t["answer"].response_id.isin(resp.response_id)]
+    raw = analysis.construct_scores(analysis.scale_scores(resp, ans, "cop_climate"),
+                                    by=("cop_id", "wave", "role_group"))
+    assert ((raw.role_group == "student") & (raw.n == 2)).any()
+    rows = p.tables["t-scores-role-group-cop-climate"]["rows"]
+    for (wave, construct), grp in pd.DataFrame(rows).groupby(["wave", "construct"]):
+        hidden = grp[grp["n"] == "–"]
+        stud = grp[grp.role_group == "student"]
+        r = raw[(raw.wave == wave) & (raw.construct == construct) & (raw.role_group == "student")]
+        if len(r) and 0 < r.n.iloc[0] < 5:
+            assert (stud["n"] == "–").all() and (stud["mean"] == "–").all()
+        if len(hidden) == 1:  # only allowed when the cell is the whole group, total hidden too
+            assert len(grp) == 1
+            total = [r for r in p.tables["t-scores-cop-climate"]["rows"]
+                     if r["wave"] == wave and r["construct"] == construct]
+            assert [r["n"] for r in total] == ["–"]
+    # the suppression is explained in a footnote
+    assert "Cells with fewer than 5 people are hidden" in html_text
+    # attendance by role group too
+    att = p.tables["t-attendance-role-group"]["rows"]
+    assert [r["n"] for r in att if r["role_group"] == "student"] == ["–"]
+    assert sum(r["n"] == "–" for r in att) != 1
+
+
+def test_min_cell_changes_suppression(store):
+    p = parse(report_html(store, cop_id="pt-porto", min_cell=1, as_of=AS_OF))
+    att = p.tables["t-attendance-role-group"]["rows"]
+    assert [r["n"] for r in att if r["role_group"] == "student"] == ["2"]
+
+
+def test_forgotten_member_absent_everywhere(tmp_path):
+    s = write_demo(ck.open_store(tmp_path / "s.sqlite"))
+    mid = "be-gent:p9"
+    pseudonym = s.read("member").set_index("member_id").loc[mid, "pseudonym"]
+    before = report_html(s, cop_id=COP, as_of=AS_OF)
+    assert pseudonym in before  # owner of a step: shown before
+    s.forget(mid)
+    for cop_id in (COP, None):
+        after = report_html(s, cop_id=cop_id, as_of=AS_OF)
+        assert mid not in after
+        if cop_id is not None:
+            assert pseudonym not in after
+
+
+def test_language_fallback_and_bad_args(store):
+    de = report_html(store, cop_id=COP, language="de", as_of=AS_OF)
+    assert "not yet translated into de" in de and '<html lang="en">' in de
+    with pytest.raises(CocopeError, match="language"):
+        report_html(store, language="<b>")
+    with pytest.raises(CocopeError, match="min_cell"):
+        report_html(store, min_cell=0)
+    with pytest.raises(CocopeError, match="nope"):
+        report_html(store, cop_id="nope")
+
+
+def test_write_report_path(store, tmp_path):
+    out = write_report(store, tmp_path / "sub" / "r.html", cop_id=COP, as_of=AS_OF)
+    assert out.exists() and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# ----------------------------------------------------------------------------- CLI
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rep") / "demo.sqlite"
+    write_demo(path).close()
+    return path
+
+
+def test_cli_report(db, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = main(["report", "--store", str(db), "--out", str(out), "--cop", COP,
+                 "--as-of", AS_OF])
+    o, e = capsys.readouterr()
+    assert code == 0, e
+    assert out.exists() and str(out) in o
+    assert 'id="fruits"' in out.read_text(encoding="utf-8")
+
+
+def test_cli_report_out_dir(db, tmp_path, capsys):
+    code = main(["report", "--store", str(db), "--out-dir", str(tmp_path / "reports"),
+                 "--as-of", AS_OF])
+    o, e = capsys.readouterr()
+    assert code == 0, e
+    files = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert files == ["report_all.html", "report_at-graz.html", "report_be-gent.html",
+                     "report_pt-porto.html", "report_sk-kosice.html"]
+    assert o.count("wrote report") == 5
+
+
+@pytest.mark.parametrize("argv, code, msg", [
+    (["report", "--store", "{db}"], 2, "--out"),
+    (["report", "--store", "{db}", "--out", "x.html", "--out-dir", "d"], 2, "not allowed"),
+    (["report", "--store", "{db}", "--out", "{tmp}/x.html", "--min-cell", "zero"], 2, "min-cell"),
+    (["report", "--store", "{db}", "--out", "{tmp}/x.html", "--cop", "nope"], 1, "nope"),
+    (["report", "--store", "{db}", "--out", "{tmp}/x.html", "--min-cell", "0"], 1, "min_cell"),
+    (["report", "--store", "{tmp}/missing.sqlite", "--out", "{tmp}/x.html"], 1, "not found"),
+    (["report", "--store", "{db}", "--out", "{tmp}/x.html", "--as-of", "soon"], 1, "as_of"),
+    (["report", "--store", "{db}", "--out-dir", "{tmp}/d", "--cop", COP], 1, "--cop"),
+])
+def test_cli_report_bad_args(db, tmp_path, capsys, argv, code, msg):
+    args = [a.format(db=db, tmp=tmp_path) for a in argv]
+    assert main(args) == code
+    _, err = capsys.readouterr()
+    assert msg in err and "Traceback" not in err
