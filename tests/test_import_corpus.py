@@ -34,8 +34,12 @@ def dump(s: ck.Store) -> list[str]:
 @pytest.fixture(scope="module")
 def base():
     """One store for the whole corpus: no case may change it, so it can be shared."""
-    from conftest import _minimal_rows
+    import importlib.util
 
+    spec = importlib.util.spec_from_file_location("_store_conftest", Path(__file__).with_name("conftest.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    _minimal_rows = mod._minimal_rows
     s = ck.open_store(":memory:")
     s.write(_minimal_rows())
     snap = {t: s.read(t) for t in TABLE_ORDER}
