@@ -1739,12 +1739,15 @@ def notebook_store_path() -> Path:
     forms`` and the test suite set it); otherwise it is ``data/demo.sqlite``.
 
     >>> import os
+    >>> saved = os.environ.get("COCOPE_STORE")
     >>> os.environ["COCOPE_STORE"] = "/tmp/school.sqlite"
     >>> str(notebook_store_path())
     '/tmp/school.sqlite'
-    >>> del os.environ["COCOPE_STORE"]
+    >>> _ = os.environ.pop("COCOPE_STORE")
     >>> notebook_store_path().name
     'demo.sqlite'
+    >>> if saved is not None:
+    ...     os.environ["COCOPE_STORE"] = saved
     """
     env = os.environ.get("COCOPE_STORE", "").strip()
     return Path(env).expanduser() if env else REPO_DATA / "demo.sqlite"
