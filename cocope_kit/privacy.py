@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .schema import TABLES
@@ -93,7 +94,9 @@ def consent_register(members: pd.DataFrame, consent: pd.DataFrame) -> pd.DataFra
     Rule: an adult needs a ``consent`` record with status ``given``; a student
     needs both a ``consent`` (from a parent) **and** their own ``assent``
     with status ``given``. Missing, pending, refused or withdrawn records
-    leave the person out.
+    leave the person out, and a refused or withdrawn record of either kind
+    leaves out anyone. This is the kit's one consent rule: analyses
+    (:func:`cocope_kit.analysis.load_tables`), reports and exports all use it.
 
     Returns
     -------
@@ -113,27 +116,25 @@ def consent_register(members: pd.DataFrame, consent: pd.DataFrame) -> pd.DataFra
     0         t      True
     1         s     False  assent pending
     """
-    from .model import role_group
+    from .model import ROLE_GROUP
 
     m = members[["member_id", "cop_id", "role"]].copy()
     c = consent[["member_id", "kind", "status"]].drop_duplicates(["member_id", "kind"], keep="last")
-    wide = c.pivot(index="member_id", columns="kind", values="status")
-    m["consent"] = m.member_id.map(wide["consent"]) if "consent" in wide else None
-    m["assent"] = m.member_id.map(wide["assent"]) if "assent" in wide else None
-    student = m.role.astype(object).map(role_group) == "student"
+    for kind in ("consent", "assent"):
+        status = c.loc[c["kind"] == kind].set_index("member_id")["status"]
+        m[kind] = m["member_id"].map(status).astype(object)
+    student = (m["role"].astype(object).map(ROLE_GROUP) == "student").to_numpy()
 
-    def why(kind: str, status) -> str:
-        return f"{kind} missing" if pd.isna(status) else f"{kind} {status}"
+    def why(kind: str, need: np.ndarray) -> pd.Series:
+        status = m[kind]
+        text = (kind + " " + status.fillna("missing").astype(str)).where(status.ne("given"), "")
+        return text.where(need, "")
 
-    reasons = []
-    for is_student, con, ass in zip(student, m["consent"], m["assent"], strict=True):
-        r = []
-        if con != "given":
-            r.append(why("consent", con))
-        if is_student and ass != "given":
-            r.append(why("assent", ass))
-        reasons.append("; ".join(r))
-    m["reason"] = reasons
+    con = why("consent", np.ones(len(m), dtype=bool))
+    # assent is asked of students; a refusal or withdrawal on record blocks anyone
+    ass = why("assent", student | m["assent"].isin(["refused", "withdrawn"]).to_numpy())
+    both = (con != "") & (ass != "")
+    m["reason"] = (con + np.where(both, "; ", "") + ass).astype(object)
     m["included"] = m["reason"] == ""
     return m[CONSENT_COLUMNS].reset_index(drop=True)
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..model import ROLE_GROUP, RoleGroup
+from ..privacy import consent_register, filter_consented
 from ..schema import TABLE_ORDER, TABLES, TEXT_DTYPE
 from .plan import _frame
 
@@ -52,8 +53,6 @@ ANALYSIS_TABLES: tuple[str, ...] = tuple(t for t in TABLE_ORDER if t != "audit")
 COP_COLUMNS: tuple[str, ...] = ("school", "country", "language", "cycle")
 """Columns of the ``cop`` table that :func:`enrich` attaches by ``cop_id``."""
 
-_BLOCKING = ("refused", "withdrawn")
-
 # how each table hangs on a CoP: a cop_id column, or a parent table and the linking column
 _PARENT: dict[str, tuple[str, str, str]] = {
     # table: (column in table, parent table, parent key)
@@ -66,20 +65,6 @@ _PARENT: dict[str, tuple[str, str, str]] = {
     "coding": ("interview_id", "interview", "interview_id"),
 }
 
-# columns that name a member, per table (rows naming an excluded member are left out)
-_PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
-    "member": ("member_id",),
-    "consent": ("member_id",),
-    "attendance": ("member_id",),
-    "idea": ("member_id",),
-    "action_owner": ("member_id",),
-    "response": ("respondent_id",),
-    "pair_rating": ("rater_id", "ratee_id"),
-    "interview": ("respondent_id",),
-    "reflection": ("member_id",),
-    "result_feedback": ("member_id",),
-    "value_story": ("author_id",),
-}
 # tables whose rows belong to a row of another table that may be left out
 _CHILD_OF: dict[str, tuple[str, str]] = {
     "answer": ("response", "response_id"),
@@ -113,14 +98,12 @@ def consented_member_ids(members: pd.DataFrame, consent: pd.DataFrame) -> pd.Ind
     Returns
     -------
     pandas.Index
-        Sorted member ids (text) of members who
-
-        * have a ``consent`` record (kind ``consent``) with status ``given``;
-        * if their role is ``student``, also have an ``assent`` record with
-          status ``given`` (students decide for themselves);
-        * have no record of any kind with status ``refused`` or ``withdrawn``.
-
-        A member without any record is left out: no consent is not consent.
+        Sorted member ids (text) of the members that
+        :func:`cocope_kit.privacy.consent_register` includes (the kit's one
+        consent rule): a ``consent`` record with status ``given`` and, for
+        students, also their own ``assent`` with status ``given``. Missing,
+        pending, refused or withdrawn records leave a person out: no consent
+        is not consent.
 
     Examples
     --------
@@ -134,17 +117,12 @@ def consented_member_ids(members: pd.DataFrame, consent: pd.DataFrame) -> pd.Ind
     >>> consented_member_ids(m, c).tolist()
     ['s1', 't']
     """
-    mem = _frame("member", members, param="members", need=("member_id",))
+    mem = _frame("member", members, param="members", need=("member_id", "role"))
     con = _frame("consent", consent, param="consent", need=("member_id", "kind", "status"))
-    given = con["status"] == "given"
-    has_consent = set(con.loc[given & (con["kind"] == "consent"), "member_id"].dropna())
-    has_assent = set(con.loc[given & (con["kind"] == "assent"), "member_id"].dropna())
-    blocked = set(con.loc[con["status"].isin(_BLOCKING), "member_id"].dropna())
-    ids = mem["member_id"]
-    student = (mem["role"] == "student").fillna(False).to_numpy(dtype=bool)
-    ok = ids.isin(has_consent).to_numpy() & ~ids.isin(blocked).to_numpy()
-    ok &= ~student | ids.isin(has_assent).to_numpy()
-    keep = ids[ok & ids.notna().to_numpy()].drop_duplicates().sort_values()
+    if "cop_id" not in mem.columns:
+        mem = mem.assign(cop_id=pd.NA)
+    register = consent_register(mem, con)
+    keep = register.loc[register["included"], "member_id"].dropna().drop_duplicates().sort_values()
     return pd.Index(keep.to_numpy(), dtype=TEXT_DTYPE)
 
 
@@ -172,11 +150,12 @@ def load_tables(
         ``consent`` its member, ...); the codebook (``code``) is kept whole.
     consented_only : bool, default True
         Leave out every row about a member whose data may not be analysed
-        (see :func:`consented_member_ids`): their ``member`` and ``consent``
-        rows, attendance, ideas, plan ownership, responses (and answers),
-        pair ratings given or received, interviews (and codings),
-        reflections, feedback and value stories. Rows by anonymous
-        respondents (a ``respondent_id`` that is no member) are kept.
+        (see :func:`cocope_kit.privacy.filter_consented`): their ``member``
+        and ``consent`` rows, attendance, plan ownership, responses (and
+        answers), pair ratings given or received, interviews (and codings),
+        reflections, feedback and value stories. Ideas they wrote stay with
+        the group without their id. Rows by anonymous respondents (a
+        ``respondent_id`` that is no member) are kept.
 
     Returns
     -------
@@ -235,21 +214,7 @@ def load_tables(
                 frames[name] = df[df[col].isin(set(frames[parent][key].dropna())).to_numpy()]
 
     if consented_only:
-        ok = set(consented_member_ids(frames["member"], frames["consent"]))
-        out_ids = set(frames["member"]["member_id"].dropna()) - ok
-        # ids that name a member in any table (members of other CoPs are still members)
-        for name, cols in _PERSON_COLUMNS.items():
-            if name not in frames:
-                continue
-            df = frames[name]
-            drop = np.zeros(len(df), dtype=bool)
-            for c in cols:
-                drop |= df[c].isin(out_ids).to_numpy()
-            frames[name] = df[~drop]
-        for name, (parent, key) in _CHILD_OF.items():
-            if name in frames:
-                df = frames[name]
-                frames[name] = df[df[key].isin(set(frames[parent][key].dropna())).to_numpy()]
+        frames, _ = filter_consented(frames)
 
     return {name: frames[name].reset_index(drop=True) for name in ANALYSIS_TABLES
             if name in wanted}
