@@ -580,3 +580,18 @@ def test_overload_days_match_a_day_by_day_count(steps, cap):
         found.setdefault(m, set()).update(days)
     assert found == truth
     assert set(out.problem) <= {"overloaded_member"}
+
+
+def test_an_empty_plan_gives_empty_tables_not_errors():
+    """A CoP at its Community meeting starts with no steps: every plan function answers."""
+    from cocope_kit.analysis import plan_progress, responsibility_matrix, schedule, validate_plan
+    from cocope_kit.schema import TABLES
+
+    def empty(t):
+        return pd.DataFrame(columns=TABLES[t].column_names)
+
+    problems = validate_plan(empty("action"), empty("action_owner"), empty("action_dependency"))
+    assert list(problems.columns) == ["problem", "action_id", "message"] and problems.empty
+    assert schedule(empty("action"), empty("action_dependency")).empty
+    assert plan_progress(empty("action"), as_of="2026-01-01").empty
+    assert responsibility_matrix(empty("action"), empty("action_owner")).empty

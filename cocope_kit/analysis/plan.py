@@ -505,14 +505,13 @@ def validate_plan(
     # starts before a dependency ends
     both = dep[dep["action_id"].isin(known) & dep["depends_on_id"].isin(known)
                & (dep["action_id"] != dep["depends_on_id"])]  # a self-dependency is a cycle
-    dates = act.set_index("action_id")[["start_on", "due_on"]]
-    pairs = both.assign(
-        start_on=both["action_id"].map(dates["start_on"]),
-        dep_due=both["depends_on_id"].map(dates["due_on"]),
-    )
-    early = pairs[(pairs["start_on"] < pairs["dep_due"]).fillna(False).astype(bool)]
-    for a, b, s, d in zip(early["action_id"], early["depends_on_id"], early["start_on"],
-                          early["dep_due"], strict=True):
+    dates = act.drop_duplicates("action_id").set_index("action_id")[["start_on", "due_on"]]
+    # reindex, not Series.map: map of an empty Series onto datetimes raises in pandas
+    start_on = pd.Series(dates["start_on"].reindex(both["action_id"]).to_numpy(), index=both.index)
+    dep_due = pd.Series(dates["due_on"].reindex(both["depends_on_id"]).to_numpy(), index=both.index)
+    early = (start_on < dep_due).to_numpy(dtype=bool)
+    for a, b, s, d in zip(both["action_id"][early], both["depends_on_id"][early],
+                          start_on[early], dep_due[early], strict=True):
         rows.append(("starts_before_dependency_ends", a,
                      f"step {a!r} starts on {_day(s)} but depends on {b!r}, due on {_day(d)}; "
                      f"start {a!r} on or after {_day(d)} or finish {b!r} earlier", ""))
