@@ -39,6 +39,7 @@ __all__ = [
 
 # --- load, participation, collaboration, surveys, network, attainment, qualitative, value ---
 from .attainment import gas_scores, goal_attainment, progress_summary  # noqa: E402
+from .catalogue import CATALOGUE, run_catalogue  # noqa: E402
 from .collaboration import (  # noqa: E402
     level_of_working_together,
     level_transitions,
@@ -105,4 +106,12 @@ __all__ += [
     "value_stories",
     "story_cycles",
     "feedback_summary",
+    # everything at once
+    "CATALOGUE",
+    "run_catalogue",
 ]
+
+# --- harvest (issue 6) ---
+from .harvest import harvest_table, mask_names, search_lessons, tag_counts  # noqa: E402
+
+__all__ += ["search_lessons", "harvest_table", "tag_counts", "mask_names"]
