@@ -211,7 +211,7 @@ def load_tables(
         for name, (col, parent, key) in _PARENT.items():
             if name in frames:
                 df = frames[name]
-                frames[name] = df[df[col].isin(set(frames[parent][key].dropna())).to_numpy()]
+                frames[name] = df[df[col].isin(frames[parent][key].dropna()).to_numpy()]
 
     if consented_only:
         frames, _ = filter_consented(frames)

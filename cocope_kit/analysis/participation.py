@@ -131,8 +131,8 @@ def _expected(attendance: pd.DataFrame, members: pd.DataFrame,
         ["meeting_id", "member_id"], keep="last")
     mem = mem.dropna(subset=["member_id"]).drop_duplicates("member_id")
     mtg = mtg.dropna(subset=["meeting_id"]).drop_duplicates("meeting_id")
-    att = att[att["meeting_id"].isin(set(mtg["meeting_id"])).to_numpy()]
-    taken = mtg[mtg["meeting_id"].isin(set(att["meeting_id"])).to_numpy()]
+    att = att[att["meeting_id"].isin(mtg["meeting_id"]).to_numpy()]
+    taken = mtg[mtg["meeting_id"].isin(att["meeting_id"]).to_numpy()]
     pairs = taken[["meeting_id", "cop_id", "held_on"]].merge(
         mem[["member_id", "cop_id", "joined_on", "left_on"]], on="cop_id")
     held = pairs["held_on"]

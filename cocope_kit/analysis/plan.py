@@ -869,7 +869,7 @@ def plan_progress(actions: pd.DataFrame, *, as_of: object) -> pd.DataFrame:
 def _owner_rows(act: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """Distinct (action_id, member_id, lead) for steps in the plan; lead = any lead row."""
     o = own.dropna(subset=["action_id", "member_id"])
-    o = o[o["action_id"].isin(set(act["action_id"].dropna()))]
+    o = o[o["action_id"].isin(act["action_id"].dropna())]
     lead = o["lead"].fillna(False).astype(bool)
     return (o.assign(lead=lead).groupby(["action_id", "member_id"], sort=True, as_index=False)
             ["lead"].any())

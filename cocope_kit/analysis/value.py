@@ -96,7 +96,7 @@ def value_stories(
     if cop is not None:
         c = _frame("cop", cop, param="cop", need=("cop_id",))
         c = c.dropna(subset=["cop_id"]).drop_duplicates("cop_id")
-        extra = c.loc[~c["cop_id"].isin(set(vs["cop_id"])).to_numpy(), ["cop_id"]]
+        extra = c.loc[~c["cop_id"].isin(vs["cop_id"]).to_numpy(), ["cop_id"]]
         empty = extra.assign(story_id=None, _n=0, _one=0, **{k: 0 for k in VALUE_CYCLES})
         vs = pd.concat([vs, empty[vs.columns]], ignore_index=True)
     vs = _with_cop(vs, keys, cop)
