@@ -121,6 +121,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--member", required=True, help="member_id of the person")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    s = sub.add_parser("harvest", help="write the knowledge harvest: lessons of all CoPs (HTML or Markdown)",
+                       description="Write a standalone document with the lessons of every CoP in "
+                       "the store, or those matching the filters, grouped by kind and country. "
+                       "Names in lesson texts are replaced by pseudonyms (or 'a member' without "
+                       "consent).")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--out", required=True, type=Path, help="file to write (.html or .md)")
+    s.add_argument("--format", choices=("html", "md"),
+                   help="html or md (default: md for a .md file, else html)")
+    s.add_argument("--text", help="words to find in title, text and tags (all must occur; "
+                   "case and accents do not matter)")
+    s.add_argument("--tag", action="append", help="a tag (repeat for several; a lesson with any "
+                   "of them matches, or all of them with --all-tags)")
+    s.add_argument("--all-tags", action="store_true", help="only lessons with every --tag")
+    s.add_argument("--kind", action="append", help="success, challenge, unexpected_benefit, "
+                   "side_effect, insight or resource (repeat for several)")
+    s.add_argument("--country", action="append", help="ISO country code, e.g. AT (repeat for several)")
+    s.add_argument("--cop", action="append", help="cop_id (repeat for several)")
     return p
 
 
@@ -278,7 +297,19 @@ def _cmd_report(a) -> int:
     return EXIT_OK
 
 
+def _cmd_harvest(a) -> int:
+    from .harvest_doc import write_harvest
+
+    store = _existing_store(a.store)
+    path = write_harvest(store, a.out, format=a.format, text=a.text, tags=a.tag,
+                         tag_match="all" if a.all_tags else "any", kind=a.kind,
+                         country=a.country, cop_ids=a.cop)
+    print(f"wrote harvest {path}")
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "harvest": _cmd_harvest,
     "demo": _cmd_demo,
     "import": _cmd_import,
     "export": _cmd_export,
