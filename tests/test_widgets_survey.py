@@ -16,6 +16,7 @@ import cocope_kit as ck
 from cocope_kit.errors import UsageError, ValidationError
 from cocope_kit.widgets import PairRatingForm, SurveyForm
 from cocope_kit.widgets.network import build_pair_ratings, rating_targets
+from cocope_kit.widgets.survey import ui_text
 from cocope_kit.widgets.participant import (
     STORE_ENV,
     network_widget,
@@ -252,12 +253,12 @@ def test_anonymous_student_audience_and_easy_read_switch(cop_store):
 
 
 def test_language_falls_back_to_english_per_item(cop_store):
-    # learning_community is in English only: the items fall back, the form itself is German
-    form = SurveyForm(cop_store, COP, "learning_community", "pre", "de-AT")
+    # learning_community has no Slovak items: they fall back to English, the form itself is Slovak
+    form = SurveyForm(cop_store, COP, "learning_community", "pre", "sk")
     inst = ck.load_instrument("learning_community")
     first = form.items[0]
     assert first.text == inst.text(first.item_id, "en") and first.language == "en"
-    assert form._submit.description == "Antworten absenden"
+    assert form._submit.description == ui_text("submit", "sk") != ui_text("submit", "en")
     assert "lang='en'" in _all_html(form)  # the English text is marked for screen readers
     # working_together has German wording and labels
     wt = SurveyForm(cop_store, COP, "working_together", "pre", "de")
@@ -265,8 +266,8 @@ def test_language_falls_back_to_english_per_item(cop_store):
     assert wt.items[0].choices[-1] == ("Weiß nicht", DONT_KNOW)
     _fill(form, 4.0)
     form.submit()
-    assert cop_store.read("response")["language"].tolist() == ["de"]
-    assert form.status == "Die Antworten wurden gespeichert. Diese Seite kann jetzt geschlossen werden."
+    assert cop_store.read("response")["language"].tolist() == ["sk"]
+    assert form.status == ui_text("thanks", "sk") == "Odpovede sú uložené. Túto stránku teraz môžete zavrieť."
 
 
 def test_free_text_items_are_text_boxes(cop_store, tmp_path):
