@@ -496,7 +496,8 @@ def _fruit_participation(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.Da
     doc.table(shares, "voice-role-group", f"Share of voice by role group {mark}")
 
 
-def _fruit_working_together(doc: _Doc, t: dict, *, by_cop: bool, cop: pd.DataFrame) -> None:
+def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
+                            cop: pd.DataFrame) -> None:
     from . import analysis
 
     scores = _safe(lambda: _scores(t, "working_together"))
@@ -505,7 +506,15 @@ def _fruit_working_together(doc: _Doc, t: dict, *, by_cop: bool, cop: pd.DataFra
         _, ans = _inst_data(t, "working_together")
         levels = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("cop_id", "wave")))
     if levels is not None and len(levels):
-        _chart(doc, lambda ev: ev.level_profile(levels),
+        # one row per CoP and wave: a wave answered by fewer than k people is hidden
+        levels = _suppress(levels, n="n", within=["cop_id", "wave"], k=k,
+                           values=["cooperation", "coordination", "collaboration", "n_fit"])
+        levels["level"] = levels["level"].where(levels["suppressed"] == "", None)
+        if "fit_most_frequent" in levels:
+            levels["fit_most_frequent"] = levels["fit_most_frequent"].where(
+                levels["suppressed"] == "", None)
+    if levels is not None and (levels["suppressed"] == "").any():
+        _chart(doc, lambda ev: ev.level_profile(levels, min_cell=k),
                "Subscale means of working together per wave (1–5), with the level reached.",
                "level-profile")
     doc.table(levels, "levels", "Level of working together per wave (means of the subscales, 1–5)",
@@ -561,14 +570,16 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
         if shown is not None and len(shown):
             if by_cop:
                 pooled = _safe(lambda scores=scores: analysis.construct_scores(scores, by=("wave",)))
-                pooled = None if pooled is None else pooled[pooled["n"] >= k]
                 if pooled is not None and len(pooled):
-                    _chart(doc, lambda ev, pooled=pooled: ev.construct_means(pooled),
+                    pooled = _suppress(pooled[pooled["n"] > 0], n="n", within=["wave", "construct"],
+                                       k=k, values=["mean", "sd", "median", "ci_low", "ci_high"])
+                if pooled is not None and (pooled["suppressed"] == "").any():
+                    _chart(doc, lambda ev, pooled=pooled: ev.construct_means(pooled, min_cell=k),
                            f"{title}: scale means with 95% CI, pre and post, all CoPs together.",
                            f"means-{inst}")
             else:
-                _chart(doc, lambda ev, shown=shown: ev.construct_means(
-                    shown.drop(columns="suppressed")),
+                # the suppressed table itself: hidden cells show as "suppressed", not as points
+                _chart(doc, lambda ev, cs=cs: ev.construct_means(cs, min_cell=k),
                        f"{title}: scale means with 95% CI, pre and post.", f"means-{inst}")
         doc.table(cs, f"scores-{inst}", f"{title}: scale scores per wave",
                   columns=[*by, "construct", "n", "mean", "sd", "median", "ci_low", "ci_high"])
@@ -601,6 +612,7 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
             rg = _suppress(rg, n="n", within=["cop_id", "wave", "construct"], k=k,
                            values=["mean", "sd", "median", "ci_low", "ci_high"])
         if not by_cop:
+            _role_group_chart(doc, rg, k=k, title=title, inst=inst)
             doc.table(rg, f"scores-role-group-{inst}",
                       f"{title}: scale scores by role group {mark}",
                       columns=["cop_id", "wave", "construct", "role_group", "n", "mean", "sd",
@@ -615,6 +627,37 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
             doc.table(rgp, f"scores-role-group-all-{inst}",
                       f"{title}: scale scores by role group, all CoPs {mark}",
                       columns=["wave", "construct", "role_group", "n", "mean", "sd", "suppressed"])
+
+
+def _role_group_chart(doc: _Doc, rg: pd.DataFrame | None, *, k: int, title: str,
+                      inst: str) -> None:
+    """Scale means by role group (latest wave) from the **suppressed** table, and a sentence
+    naming the role groups that are hidden (never their numbers)."""
+    if rg is None or not len(rg):
+        return
+    waves = list(dict.fromkeys(rg["wave"].astype(str)))
+    wave = "post" if "post" in waves else waves[-1]
+    one = rg[rg["wave"].astype(str) == wave]
+    if not (one["suppressed"] == "").any():
+        doc.p(f"{title}: every role group in the {wave} wave has fewer than {k} respondents "
+              f"(or protects one that has), so no means by role group are shown.", "note")
+        return
+    _chart(doc, lambda ev: ev.construct_means(one, hue="role_group", min_cell=k, wave=wave),
+           f"{title}: scale means by role group ({wave} wave), from the suppressed table.",
+           f"means-role-group-{inst}")
+    hidden = one.loc[one["suppressed"] != "", ["role_group", "suppressed"]].drop_duplicates()
+    if len(hidden):
+        small = sorted(set(hidden.loc[hidden["suppressed"] == "small cell", "role_group"]))
+        comp = sorted(set(hidden.loc[hidden["suppressed"] == "complementary", "role_group"])
+                      - set(small))
+        text = []
+        if small:
+            text.append(f"suppressed because fewer than {k} people answered: "
+                        + ", ".join(small))
+        if comp:
+            text.append("also suppressed, so that a hidden group cannot be worked out from the "
+                        "others: " + ", ".join(comp))
+        doc.p("Not shown in the chart and the table: " + "; ".join(text) + ".", "note")
 
 
 def _fruit_interviews(doc: _Doc, t: dict, *, quotes: bool) -> None:
@@ -811,7 +854,7 @@ def _cop_report(doc: _Doc, t: dict, cop_id: str, *, as_of: pd.Timestamp, k: int,
     doc.h(3, "Participation and voice", "participation")
     _fruit_participation(doc, t, k=k, by_cop=False, cop=cop)
     doc.h(3, "Level of working together", "working-together")
-    _fruit_working_together(doc, t, by_cop=False, cop=cop)
+    _fruit_working_together(doc, t, k=k, by_cop=False, cop=cop)
     doc.h(3, "Survey results", "surveys")
     _fruit_surveys(doc, t, k=k, by_cop=False, cop=cop)
     doc.h(3, "Interview themes", "interviews")
@@ -873,7 +916,7 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
     _fruit_participation(doc, t, k=k, by_cop=True, cop=cop)
     doc.close_section()
     doc.open_section("working-together", "Level of working together and its change")
-    _fruit_working_together(doc, t, by_cop=True, cop=cop)
+    _fruit_working_together(doc, t, k=k, by_cop=True, cop=cop)
     levels = None
     scores = _safe(lambda: _scores(t, "working_together"))
     if scores is not None and len(scores):

@@ -435,7 +435,7 @@ _SUBSCALES = ("cooperation", "coordination", "collaboration")
 
 
 def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: float = 3.5,
-                  scale: tuple[float, float] = (1, 5)) -> Axes:
+                  scale: tuple[float, float] = (1, 5), min_cell: int | None = None) -> Axes:
     """Subscale means (cooperation, coordination, collaboration) per CoP and wave.
 
     Parameters
@@ -448,13 +448,29 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: fl
         Drawn as a horizontal line (the classification threshold).
     scale : (min, max), default (1, 5)
         The answer scale; bars start at its minimum.
+    min_cell : int, optional
+        The ``k`` of :func:`cocope_kit.privacy.suppress_small_cells`, only for
+        the label of suppressed groups. Rows whose ``suppressed`` column is not
+        empty get no bars and the text "suppressed (n < k)" instead of a level.
 
     Returns
     -------
     matplotlib Axes
-        Three bar containers labelled by subscale, one bar per group (top
+        Three bar containers labelled by subscale, one bar per shown group (top
         ``= mean``, bottom at the scale minimum); the threshold line has gid
         ``"threshold"``; the classified level is written above each group.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> lv = pd.DataFrame({"cop_id": "c", "wave": ["pre", "post"], "n": [3.0, 8.0],
+    ...                    "cooperation": [None, 3.9], "coordination": [None, 3.6],
+    ...                    "collaboration": [None, 3.2], "level": [None, "coordination"],
+    ...                    "suppressed": ["small cell", ""]})
+    >>> ax = level_profile(lv, min_cell=5)
+    >>> [len(c) for c in ax.containers], [t.get_text() for t in ax.texts]
+    ([1, 1, 1], ['suppressed\\n(n < 5)', 'coordination'])
     """
     lv = _need(levels, "levels", [*_SUBSCALES, "level"],
                "the table of analysis.level_of_working_together")
@@ -474,16 +490,23 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: fl
         x += np.cumsum(np.r_[0, (lv["cop_id"].astype(str).to_numpy()[1:]
                                  != lv["cop_id"].astype(str).to_numpy()[:-1])]) * 0.5
     hatches = {"cooperation": "..", "coordination": "//", "collaboration": ""}
+    why = (lv["suppressed"].fillna("").astype(str) if "suppressed" in lv.columns
+           else pd.Series("", index=lv.index))
+    shown = (why == "").to_numpy()
     for i, sub in enumerate(_SUBSCALES):
         vals = lv[sub].astype(float).to_numpy()
-        ax.bar(x + (i - 1) * w, vals - lo, bottom=lo, width=w, color=st.LEVEL_COLORS[sub],
-               edgecolor=st.BLACK, linewidth=0.6, hatch=hatches[sub], label=sub)
+        ax.bar((x + (i - 1) * w)[shown], vals[shown] - lo, bottom=lo, width=w,
+               color=st.LEVEL_COLORS[sub], edgecolor=st.BLACK, linewidth=0.6,
+               hatch=hatches[sub], label=sub)
     ln = ax.axhline(threshold, color=st.VERMILLION, linestyle="--", linewidth=2,
                     label=f"threshold {threshold:g}")
     ln.set_gid("threshold")
-    for xi, level in zip(x, lv["level"], strict=True):
-        ax.text(xi, hi + 0.08, wrap(_level_shown(level), 13), ha="center", va="bottom",
-                fontsize=st.SMALL_SIZE, fontweight="bold")
+    for xi, level, r in zip(x, lv["level"], why, strict=True):
+        text = (wrap(_level_shown(level), 13) if not r else
+                _suppressed_text(r, min_cell).replace(" (", "\n(", 1))
+        ax.text(xi, hi + 0.08 if not r else (lo + hi) / 2, text, ha="center", va="bottom",
+                fontsize=st.SMALL_SIZE, fontweight="bold" if not r else "normal",
+                color=st.BLACK if not r else "#555555")
     labels = [" ".join(str(r[k]) for k in keys[1:]) if keys[1:] else "" for _, r in lv.iterrows()]
     if "cop_id" in lv.columns:
         labels = [f"{lab}\n{c}" if lab else str(c) for lab, c in zip(labels, lv["cop_id"],
@@ -497,7 +520,11 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: fl
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4,
               fontsize=st.LEGEND_SIZE, frameon=False)
     parts = []
-    for lab, (_, r) in zip(labels, lv.iterrows(), strict=True):
+    for lab, (_, r), rw in zip(labels, lv.iterrows(), why, strict=True):
+        if rw:
+            parts.append(f"{' '.join(lab.split(chr(10))[::-1])}: "
+                         f"{_suppressed_text(rw, min_cell)}")
+            continue
         parts.append(f"{' '.join(lab.split(chr(10))[::-1])}: cooperation {r['cooperation']:.2f}, "
                      f"coordination {r['coordination']:.2f}, collaboration "
                      f"{r['collaboration']:.2f}, level {_level_shown(r['level'])}")
@@ -687,50 +714,106 @@ def likert_bars(counts: pd.DataFrame, *, ax: Axes | None = None,
     return ax
 
 
+def _suppressed_text(reason: object, min_cell: int | None) -> str:
+    """How a chart names a cell that :func:`cocope_kit.privacy.suppress_small_cells` hid."""
+    if str(reason) == "complementary":
+        return "suppressed (hidden so a small group cannot be worked out)"
+    return f"suppressed (n < {min_cell})" if min_cell else "suppressed (small group)"
+
+
 def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
-                    scale: tuple[float, float] = (1, 5), **group: object) -> Axes:
-    """Construct means with confidence intervals, pre vs post.
+                    scale: tuple[float, float] = (1, 5), hue: str = "wave",
+                    min_cell: int | None = None, **group: object) -> Axes:
+    """Construct means with confidence intervals, pre vs post (or by role group).
 
     Parameters
     ----------
     scores : pandas.DataFrame
-        :func:`cocope_kit.analysis.construct_scores` with ``wave`` in ``by``
-        (``construct, wave, n, mean, ci_low, ci_high``), for one group (choose
-        it with keyword arguments, e.g. ``cop_id="pt-porto"``).
+        :func:`cocope_kit.analysis.construct_scores` with ``hue`` in ``by``
+        (``construct, <hue>, n, mean, ci_low, ci_high``), for one group (choose
+        it with keyword arguments, e.g. ``cop_id="pt-porto"``). A table that
+        went through :func:`cocope_kit.privacy.suppress_small_cells` keeps its
+        ``suppressed`` column: those cells are drawn as **no point** and
+        labelled "suppressed" (the chart shows what the table shows).
     ax : matplotlib Axes, optional
     scale : (min, max), default (1, 5)
+    hue : str, default "wave"
+        The column whose values are the series (e.g. ``"role_group"`` with
+        ``wave="post"`` chosen).
+    min_cell : int, optional
+        The ``k`` the table was suppressed with, only for the label
+        "suppressed (n < k)".
 
     Returns
     -------
     matplotlib Axes
-        One errorbar container per wave (label ``"<wave> (95% CI)"``), points
-        at x = ``mean``, y = construct position (pre slightly above post);
-        intervals from ``ci_low`` to ``ci_high``.
+        One errorbar container per series (label ``"<value> (95% CI)"``),
+        points at x = ``mean``, y = construct position (series slightly
+        apart); intervals from ``ci_low`` to ``ci_high``. A series whose cells
+        are all suppressed has an empty container labelled
+        ``"<value>: suppressed ..."``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from cocope_kit.privacy import suppress_small_cells
+    >>> t = pd.DataFrame({"wave": "post", "construct": "agency",
+    ...                   "role_group": ["professional", "student", "family"],
+    ...                   "n": [9, 2, 6], "mean": [3.9, 4.5, 3.1], "ci_low": [3.5, 3.0, 2.6],
+    ...                   "ci_high": [4.3, 6.0, 3.6]})
+    >>> hidden = suppress_small_cells(t, within=["wave", "construct"], k=5)
+    >>> ax = construct_means(hidden, hue="role_group", min_cell=5)
+    >>> [c.get_label() for c in ax.containers]  # doctest: +NORMALIZE_WHITESPACE
+    ['professional (95% CI)', 'student: suppressed (n < 5)',
+     'family: suppressed (hidden so a small group cannot be worked out)']
+    >>> [len(c.lines[0].get_xdata()) for c in ax.containers]
+    [1, 0, 0]
     """
-    s = _need(scores, "scores", ["construct", "wave", "n", "mean", "ci_low", "ci_high"],
-              "analysis.construct_scores(..., by=('cop_id', 'wave'))")
-    by = [k for k in s.columns if k not in {"construct", "wave", "n", "mean", "sd", "median",
-                                            "ci_low", "ci_high"}]
+    s = _need(scores, "scores", ["construct", hue, "n", "mean", "ci_low", "ci_high"],
+              f"analysis.construct_scores(..., by=('cop_id', {hue!r}))")
+    by = [k for k in s.columns if k not in {"construct", hue, "n", "mean", "sd", "median",
+                                            "ci_low", "ci_high", "suppressed"}]
     s = _one(s, "scores", by, **group)
+    hidden = (s["suppressed"].fillna("").astype(str) != "") if "suppressed" in s.columns \
+        else pd.Series(False, index=s.index)
+    why = s["suppressed"].fillna("").astype(str) if "suppressed" in s.columns \
+        else pd.Series("", index=s.index)
     cons = list(dict.fromkeys(s["construct"].astype(str)))
-    waves = list(dict.fromkeys(s["wave"].astype(str)))
-    waves.sort(key=lambda w: {"pre": 0, "post": 1}.get(w, 2))
+    waves = list(dict.fromkeys(s[hue].astype(str)))
+    if hue == "wave":
+        waves.sort(key=lambda w: {"pre": 0, "post": 1}.get(w, 2))
     ax = st.new_ax(ax, (10, max(4.0, 0.75 * len(cons) + 2.5)))
-    wsty = {0: (st.ORANGE, "o"), 1: (st.BLUE, "s"), 2: (st.BLUISH_GREEN, "D")}
-    parts = []
+    if hue == "role_group":
+        styles = [(st.ROLE_COLORS.get(w, st.GREY), m) for w, m in
+                  zip(waves, ("o", "s", "D", "^", "v", "P"), strict=False)]
+    else:
+        styles = [(st.ORANGE, "o"), (st.BLUE, "s"), (st.BLUISH_GREEN, "D")]
+    parts, gone = [], []
     for i, w in enumerate(waves):
-        g = s[s["wave"].astype(str) == w].set_index("construct").reindex(cons)
+        in_w = s[hue].astype(str) == w
+        g = s[in_w & ~hidden].set_index("construct").reindex(cons)
         off = (i - (len(waves) - 1) / 2) * 0.22
-        color, marker = wsty.get(i, (st.GREY, "^"))
+        color, marker = styles[i] if i < len(styles) else (st.GREY, "^")
         mean = g["mean"].astype(float).to_numpy()
         lo = mean - g["ci_low"].astype(float).to_numpy()
         hi = g["ci_high"].astype(float).to_numpy() - mean
-        ax.errorbar(mean, np.arange(len(cons)) + off, xerr=np.vstack([lo, hi]), fmt=marker,
-                    color=color, markersize=10, capsize=4, linewidth=2,
-                    label=f"{w} (95% CI)")
+        ok = ~np.isnan(mean)
+        w_gone = [f"{cn.replace('_', ' ')} {w}: {_suppressed_text(r, min_cell)}"
+                  for cn, r in zip(s.loc[in_w & hidden, "construct"].astype(str),
+                                   why[in_w & hidden], strict=True)]
+        gone += w_gone
+        if ok.any():
+            label = f"{w} (95% CI)"
+        else:
+            reasons = set(why[in_w & hidden]) or {"small cell"}
+            label = f"{w}: " + _suppressed_text(
+                "complementary" if reasons == {"complementary"} else "small cell", min_cell)
+        ys = np.arange(len(cons)) + off
+        ax.errorbar(mean[ok], ys[ok], xerr=np.vstack([lo, hi])[:, ok], fmt=marker,
+                    color=color, markersize=10, capsize=4, linewidth=2, label=label)
         # an interval beyond the scale is cut at its edge and marked with an arrow head
-        for yy, lo_, hi_ in zip(np.arange(len(cons)) + off, mean - lo, mean + hi,
-                                   strict=True):
+        for yy, lo_, hi_ in zip(ys[ok], (mean - lo)[ok], (mean + hi)[ok], strict=True):
             if lo_ < scale[0]:
                 ax.plot([scale[0]], [yy], marker="<", color=color, markersize=9, clip_on=False)
             if hi_ > scale[1]:
@@ -738,24 +821,34 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
         for cn, m, n in zip(cons, mean, g["n"], strict=True):
             if m == m:
                 parts.append(f"{cn.replace('_', ' ')} {w} {m:.2f} (n={int(n)})")
-    ns = s.pivot_table(index="construct", columns="wave", values="n", aggfunc="first")
-    ax.set_yticks(range(len(cons)), [
-        f"{c_.replace('_', ' ')}\n" + ", ".join(f"n={int(ns.loc[c_, w])} {w}" for w in waves
-                                              if w in ns.columns and ns.loc[c_, w] == ns.loc[c_, w])
-        for c_ in cons])
+    shown = s[~hidden]
+    ns = shown.pivot_table(index="construct", columns=hue, values="n", aggfunc="first")
+
+    def _ns(c_: str) -> str:
+        out = []
+        for w in waves:
+            if c_ in ns.index and w in ns.columns and ns.loc[c_, w] == ns.loc[c_, w]:
+                out.append(f"n={int(ns.loc[c_, w])} {w}")
+        return ", ".join(out)
+
+    ax.set_yticks(range(len(cons)), [f"{c_.replace('_', ' ')}\n{_ns(c_)}" for c_ in cons])
     ax.set_ylim(len(cons) - 0.5, -0.5)
     ax.set_xlim(scale[0], scale[1])
     ax.set_xlabel(f"mean score ({scale[0]:g}–{scale[1]:g}); ◄ ► interval goes beyond the scale")
     grp = ", ".join(f"{k}={s[k].iloc[0]}" for k in by if len(s))
-    ax.set_title(f"Construct means{' – ' + grp if grp else ''}")
+    ax.set_title(f"Construct means{' by ' + hue.replace('_', ' ') if hue != 'wave' else ''}"
+                 f"{' – ' + grp if grp else ''}")
     st.style_axes(ax, grid="x")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(waves),
-              fontsize=st.LEGEND_SIZE, frameon=False)
-    no_ci = int((s["ci_low"].isna() & s["mean"].notna()).sum())
+    long = any(len(c.get_label()) > 26 for c in ax.containers)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=1 if long else min(len(waves), 3), fontsize=st.LEGEND_SIZE, frameon=False)
+    no_ci = int((s["ci_low"].isna() & s["mean"].notna() & ~hidden).sum())
+    series = "wave" if hue == "wave" else hue.replace("_", " ")
     _done(ax, (
-        f"Means of {_n(len(cons), 'construct')} with 95% confidence intervals by wave"
-        f"{' (' + grp + ')' if grp else ''}: " + "; ".join(parts) + "."
-        + (f" {no_ci} mean(s) without an interval (fewer than 2 scores)." if no_ci else "")))
+        f"Means of {_n(len(cons), 'construct')} with 95% confidence intervals by {series}"
+        f"{' (' + grp + ')' if grp else ''}: " + ("; ".join(parts) or "no mean shown") + "."
+        + (f" {no_ci} mean(s) without an interval (fewer than 2 scores)." if no_ci else "")
+        + (" Not shown: " + "; ".join(gone) + "." if gone else "")))
     return ax
 
 
