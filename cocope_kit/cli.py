@@ -69,12 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--store", required=True, type=Path, help="store file (created if missing)")
     s.add_argument("--table", help="target table (default: from the file or sheet name)")
 
-    s = sub.add_parser("export", help="export every table to CSV or XLSX (pseudonymised)",
-                       description="Export every table with a data dictionary. Names are replaced "
-                       "by pseudonyms unless --names is given.")
+    s = sub.add_parser("export", help="export every table to CSV, XLSX, SPSS or REFI-QDA "
+                       "(pseudonymised)",
+                       description="Export every table with a data dictionary (csv, xlsx), as "
+                       "SPSS files with variable and value labels (sav, one per table and one "
+                       "per survey instrument; people without consent/assent left out), or the "
+                       "interview codes as a REFI-QDA codebook (qdc). Names are replaced by "
+                       "pseudonyms unless --names is given.")
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
-    s.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc"), default="csv")
     s.add_argument("--names", action="store_true", help="include real names (personal data!)")
 
     s = sub.add_parser("merge", help="merge stores of several schools into one",

@@ -671,19 +671,35 @@ class Store:
 
     def export(self, out_dir, *, format: str = "csv", names: bool = False,
                tables: Sequence[str] | None = None) -> list[Path]:
-        """Write every table (or ``tables``) to ``out_dir`` as CSV files or one XLSX workbook.
+        """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
+        SPSS ``.sav`` files or a REFI-QDA codebook.
 
         Names are replaced by pseudonyms unless ``names=True``; cells a
         spreadsheet would run as formulas are neutralised; a data dictionary
         (``columns.csv`` or sheet ``columns``) describes every column.
+        ``format="sav"`` writes one ``.sav`` per table plus one per survey
+        instrument, with variable and value labels, leaving out people without
+        consent/assent (:func:`cocope_kit.exports.write_sav`);
+        ``format="qdc"`` writes the ``code`` table as ``codebook.qdc``
+        (:func:`cocope_kit.exports.write_qdc`).
 
         Returns
         -------
         list of Path
             The files written.
         """
-        if format not in ("csv", "xlsx"):
-            raise UsageError(f"format must be 'csv' or 'xlsx', got {format!r}")
+        if format not in ("csv", "xlsx", "sav", "qdc"):
+            raise UsageError(f"format must be 'csv', 'xlsx', 'sav' or 'qdc', got {format!r}")
+        if format == "sav":
+            from .exports import write_sav
+
+            return write_sav(self, out_dir, names=names, tables=tables)
+        if format == "qdc":
+            from .exports import write_qdc
+
+            if tables and list(tables) != ["code"]:
+                raise UsageError("format 'qdc' exports the table code only; leave out tables")
+            return [write_qdc(self, Path(out_dir) / "codebook.qdc")]
         tables = list(tables) if tables else [t for t in TABLE_ORDER]
         for t in tables:
             if t not in TABLES:
