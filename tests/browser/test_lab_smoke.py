@@ -273,3 +273,55 @@ def test_coding_panel_blind_and_done_in_lab(lab, browser):
         done.screenshot(path=str(SHOTS / "coding_panel_done.png"))
     finally:
         page.close()
+
+
+# Meetings 1 and 2: each notebook runs in JupyterLab and shows its forms; running it again
+# with a new kernel (the next day) shows what the first run stored.
+_MEETINGS = {
+    "00_start_here.ipynb": ("CoP",),
+    "01_domain_shared_goal.ipynb": ("Attendance", "Ideas", "shared goal", "Reflection"),
+    "02_community_action_plan.ipynb": ("Attendance", "Action plan", "Reflection"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_MEETINGS))
+def test_meeting_notebooks_run_in_lab_and_reopen(lab, browser, name):
+    base, _, store = lab
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    try:
+        _open_and_run_all(page, base, name)
+        assert _errors(page) == []
+        forms = page.locator(f"{PANEL} .cocope-form")
+        assert forms.count() >= len(_MEETINGS[name])
+        text = page.locator(PANEL).inner_text()
+        for word in _MEETINGS[name]:
+            assert word.lower() in text.lower(), f"{name} shows no {word!r}"
+        page.screenshot(path=str(SHOTS / f"lab_{Path(name).stem}.png"))
+        for i in range(forms.count()):
+            forms.nth(i).screenshot(path=str(SHOTS / f"lab_{Path(name).stem}_form{i + 1}.png"))
+        if name == "01_domain_shared_goal.ipynb":
+            import cocope_kit as ck
+
+            with ck.open_store(store) as s:
+                statement = s.read("goal", where={"cop_id": "be-gent"})["statement"].iloc[0]
+            # the next day: a new kernel, the same notebook, the same store
+            # (from the page, which holds the server's _xsrf cookie that a DELETE needs)
+            gone = page.evaluate("""async () => {
+                const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+                const ks = await (await fetch('/api/kernels')).json();
+                for (const k of ks) {
+                    await fetch('/api/kernels/' + k.id,
+                                {method: 'DELETE', headers: {'X-XSRFToken': xsrf}});
+                }
+                return (await (await fetch('/api/kernels')).json()).length;
+            }""")
+            assert gone == 0
+            _open_and_run_all(page, base, name)
+            assert _errors(page) == []
+            goal_form = page.locator(f"{PANEL} .cocope-form", has_text="SMART")
+            values = goal_form.first.locator("textarea, input").evaluate_all(
+                "els => els.map(e => e.value)")
+            assert statement in values, "the saved goal is shown after a restart"
+    finally:
+        page.close()
