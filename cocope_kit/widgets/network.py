@@ -53,6 +53,7 @@ from .survey import (
     new_key,
     normalise_language,
     question_html,
+    submit_footer,
     ui_text,
 )
 
@@ -205,14 +206,7 @@ class PairRatingForm(Form):
             self._inputs[m.member_id], self._rows[m.member_id] = rb, row
             self._names[m.member_id] = name
             parts.append(row)
-        self._progress = W.HTML()
-        self._submit = W.Button(description=ui_text("submit", lang), button_style="primary",
-                                layout=W.Layout(width="auto", height="auto"))
-        self._submit.add_class("cocope-big")
-        self._submit.add_class("cocope-submit")
-        self._submit.on_click(self._on_submit)
-        footer = W.HBox([self._submit, self._progress], layout=W.Layout(width="auto"))
-        footer.add_class("cocope-footer")
+        self._submit, self._progress, footer = submit_footer(lang, self._on_submit)
         parts.append(footer)
         self._thanks = W.HTML(f"<div class='cocope-thanks'><h2>"
                               f"{html.escape(ui_text('thanks_title', lang))}</h2></div>")

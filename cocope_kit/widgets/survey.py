@@ -511,6 +511,23 @@ def _member(store, cop_id: str, member_id: str) -> dict:
     return row.iloc[0].to_dict()
 
 
+def submit_footer(language: str, on_submit) -> tuple[W.Button, W.HTML, W.HBox]:
+    """The big submit button and the progress line under a participant form.
+
+    Returns ``(button, progress, footer)``; ``on_submit`` is called on a click.
+    Shared by :class:`SurveyForm` and :class:`~cocope_kit.widgets.PairRatingForm`.
+    """
+    button = W.Button(description=ui_text("submit", language), button_style="primary",
+                      layout=W.Layout(width="auto", height="auto"))
+    button.add_class("cocope-big")
+    button.add_class("cocope-submit")
+    button.on_click(on_submit)
+    progress = W.HTML()
+    footer = W.HBox([button, progress], layout=W.Layout(width="auto"))
+    footer.add_class("cocope-footer")
+    return button, progress, footer
+
+
 def default_audience(role: str | None) -> str:
     """Audience of a role: professional, student or family (``all`` for other or unknown)."""
     group = role_group(role) if role else "other"
@@ -814,14 +831,7 @@ class SurveyForm(Form):
             self._inputs[it.item_id], self._rows[it.item_id] = widget, row
             parts.append(row)
 
-        self._progress = W.HTML()
-        self._submit = W.Button(description=ui_text("submit", lang), button_style="primary",
-                                layout=W.Layout(width="auto", height="auto"))
-        self._submit.add_class("cocope-big")
-        self._submit.add_class("cocope-submit")
-        self._submit.on_click(self._on_submit)
-        footer = W.HBox([self._submit, self._progress], layout=W.Layout(width="auto"))
-        footer.add_class("cocope-footer")
+        self._submit, self._progress, footer = submit_footer(lang, self._on_submit)
         parts.append(footer)
         self._questions = parts
 
