@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 FORMS_PORT ?= 8866
 STORE ?= $(DEMO_DB)
 
-.PHONY: help venv test-env chromium demo test lab forms lint clean
+.PHONY: help venv test-env chromium demo test lab forms lint clean bench
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/ (http://127.0.0.1:8888)"
 	@echo "make forms  serve the participant forms with Voila (http://127.0.0.1:$(FORMS_PORT))"
 	@echo "make lint   ruff check"
+	@echo "make bench  time the kit against pingouin, plot_likert, krippendorff, sklearn (table; benchmarks/RESULTS.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,10 @@ forms: venv
 	COCOPE_STORE=$(abspath $(STORE)) $(BIN)/voila notebooks/forms --no-browser \
 	  --Voila.ip=127.0.0.1 --port=$(FORMS_PORT) --show_tracebacks=False \
 	  --VoilaExecutor.iopub_timeout=60
+
+# Stores are generated once into out/bench/ (cocope demo, seed 0) and reused.
+bench: test-env
+	$(BIN)/python -m benchmarks.run
 
 lint: test-env
 	$(BIN)/ruff check .
