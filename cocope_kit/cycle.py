@@ -184,7 +184,7 @@ def carry_over(store, cop_id: str, *, members: str | Iterable[str] = "core",
                      "core": bool(r.core), "carried": carried, "reason": reason,
                      "new_member_id": _new_member_id(r.member_id, cop_id, nid, taken)
                      if carried else None})
-    return pd.DataFrame(rows, columns=CARRY_COLUMNS)
+    return pd.DataFrame(rows, columns=CARRY_COLUMNS).astype({"core": bool, "carried": bool})
 
 
 def start_next_cycle(store, cop_id: str, *, new_cop_id: str | None = None,

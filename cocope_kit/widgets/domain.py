@@ -8,6 +8,11 @@ comes from :func:`cocope_kit.analysis.ideas.shortlist`.
 :class:`GoalBuilder` writes the ONE shared goal, the trunk of the CoP tree,
 and checks it against the five SMART criteria while the group types
 (:func:`cocope_kit.analysis.goals.smart_check`).
+
+:class:`PreviousLessons` shows, read-only and grouped by kind, what the
+earlier cycles of the CoP learned (:func:`cocope_kit.cycle.previous_lessons`),
+so a CoP started with "Start the next cycle" begins from its own harvest. The
+idea board shows it at the top when the CoP follows an earlier one.
 """
 
 from __future__ import annotations
@@ -20,13 +25,17 @@ import ipywidgets as W
 import pandas as pd
 
 from ..analysis.goals import gas_levels, smart_check
+from ..analysis.harvest import KIND_LABELS, KIND_ORDER
 from ..analysis.ideas import shortlist
+from ..cycle import previous_lessons
 from ..errors import Problem, StoreError, ValidationError
+from ..harvest_doc import safe_link
 from ..model import Direction, IdeaKind, values
 from ._base import Form, safe_handler
 from .setup import (
     _cop_row,
     _date,
+    _day,
     _esc,
     _fill,
     _member_label,
@@ -42,7 +51,9 @@ __all__ = [
     "GoalBuilder",
     "IDEA_KINDS",
     "IdeaBoard",
+    "PreviousLessons",
     "SMART_LABELS",
+    "previous_lessons_html",
     "goal_from_form",
     "parse_number",
 ]
@@ -123,6 +134,72 @@ def goal_from_form(values_: dict) -> dict:
     return row
 
 
+# ----------------------------------------------------------------------------- previous lessons
+def previous_lessons_html(found: pd.DataFrame) -> str:
+    """The lessons of earlier cycles as HTML, one heading per kind (user text escaped;
+    only http/https links are clickable)."""
+    if found.empty:
+        return ("<p style='color:#444;margin:4px 0'><i>No lessons from an earlier cycle: this is "
+                "the first cycle of this CoP, or the previous one wrote none down.</i></p>")
+    parts = []
+    for kind in KIND_ORDER:
+        sub = found[found["kind"] == kind]
+        if sub.empty:
+            continue
+        items = []
+        for r in sub.itertuples():
+            meta = " · ".join(x for x in (f"cycle {int(r.cycle)}" if pd.notna(r.cycle) else "",
+                                          _day(r.created_on)) if x)
+            extra = ""
+            if _text(r.tags):
+                extra += f"<br><span style='color:#444'>Tags: {_esc(r.tags)}</span>"
+            if _text(r.link):
+                href = safe_link(r.link)
+                extra += (f"<br><a href='{html.escape(href, quote=True)}' target='_blank' "
+                          f"rel='noopener noreferrer' style='color:#0b57d0;text-decoration:underline'>"
+                          f"{html.escape(href)}</a>" if href else f"<br>{_esc(r.link)}")
+            items.append(f"<li style='margin:4px 0'><b>{_esc(r.title)}</b>"
+                         f"{' — ' + _esc(r.text) if _text(r.text) else ''}"
+                         f" <span style='color:#444;font-size:0.9em'>({html.escape(meta)})</span>"
+                         f"{extra}</li>")
+        parts.append(f"<h4 style='margin:10px 0 2px 0'>{html.escape(KIND_LABELS[kind])} "
+                     f"({len(sub)})</h4><ul style='margin:0 0 0 18px'>{''.join(items)}</ul>")
+    return "".join(parts)
+
+
+class PreviousLessons(W.VBox):
+    """What the earlier cycles of a CoP learned: a read-only list grouped by kind.
+
+    Parameters
+    ----------
+    store : Store
+    cop_id : str
+
+    Attributes
+    ----------
+    lessons : DataFrame
+        :func:`cocope_kit.cycle.previous_lessons` of the CoP (names in the
+        texts replaced by pseudonyms, following the consent rule).
+    """
+
+    def __init__(self, store, cop_id: str):
+        cop = _cop_row(store, cop_id)
+        self.lessons = previous_lessons(store, cop_id)
+        prev = _text(cop["previous_cop_id"])
+        n = len(self.lessons)
+        head = (f"<h4 style='margin:4px 0'>What our previous cycle learned ({n} lesson"
+                f"{'s' if n != 1 else ''})</h4>" if prev else
+                "<h4 style='margin:4px 0'>Lessons of earlier cycles</h4>")
+        self._html = W.HTML(head + previous_lessons_html(self.lessons))
+        super().__init__(children=[self._html])
+        self.add_class("cocope-previous-lessons")
+
+    @property
+    def html(self) -> str:
+        """The HTML shown (for tests and saving to a file)."""
+        return self._html.value
+
+
 # ----------------------------------------------------------------------------- idea board
 class IdeaBoard(Form):
     """The ideas of meeting 1 in five columns, with +1 votes and a shortlist.
@@ -137,6 +214,10 @@ class IdeaBoard(Form):
 
     Notes
     -----
+    When the CoP follows an earlier one (``previous_cop_id``), the lessons
+    of the earlier cycles are shown above the board (:class:`PreviousLessons`):
+    a natural place to look for the starting challenge and inspirations.
+
     An idea is attributed to a member (by pseudonym) or to the whole group.
     Every idea and every vote is stored at once; a vote reads the current
     count inside its transaction, so votes from two screens add up. The
@@ -171,8 +252,17 @@ class IdeaBoard(Form):
             width="100%"))
         self._short = W.HTML()
         self._vote_buttons: dict[str, W.Button] = {}
+        self.previous: PreviousLessons | None = None
+        top = []
+        if _text(_cop_row(store, cop_id)["previous_cop_id"]):
+            self.previous = PreviousLessons(store, cop_id)
+            acc = W.Accordion(children=[self.previous],
+                              titles=(f"What our previous cycle learned "
+                                      f"({len(self.previous.lessons)})",))
+            acc.selected_index = 0
+            top = [acc]
         super().__init__(store, f"Ideas · {name}", [
-            _style(), _row("Kind", self._kind), self._kind_hint, _row("Idea", self._text_in),
+            _style(), *top, _row("Kind", self._kind), self._kind_hint, _row("Idea", self._text_in),
             _row("From", self._author), self._add, self._board, self._short,
         ])
         self.add_class("cocope-meeting")

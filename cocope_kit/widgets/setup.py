@@ -28,6 +28,7 @@ import ipywidgets as W
 import pandas as pd
 import traitlets
 
+from ..cycle import carry_over, default_next_id, start_next_cycle
 from ..errors import Problem, StoreError, UsageError, ValidationError
 from ..model import ConsentStatus, Phase, Role, role_group, values
 from ..schema import COUNTRIES
@@ -372,6 +373,12 @@ class CopSetup(Form):
     be changed. Pseudonyms are unique within a CoP. Adults have one consent
     record; students have their parent's consent and their own assent. A
     member is added with their consent records in one transaction.
+
+    *Start the next cycle from this CoP* (at the end of meeting 3) previews
+    who moves on, and after a second click ("Yes, start it") creates the new
+    CoP with :func:`cocope_kit.cycle.start_next_cycle`: cycle + 1, linked to
+    this one, the chosen members with their consent carried over by the rule
+    of :mod:`cocope_kit.cycle`. The form then shows the new CoP.
     """
 
     cop_id = traitlets.Unicode(None, allow_none=True)
@@ -442,10 +449,36 @@ class CopSetup(Form):
             self._consent_rows["consent"], self._consent_rows["assent"],
             _row("Recorded on", self._m_recorded), self._m_save,
         ])
+        # -- next cycle
+        self._n_members = W.ToggleButtons(
+            options=[("core members", "core"), ("everyone still in the CoP", "all")],
+            value="core", style={"button_width": "15em"})
+        self._n_start = W.DatePicker(value=dt.date.today())
+        self._n_id = W.Text(layout=W.Layout(width="20em"))
+        self._n_preview = W.HTML()
+        self._n_go = W.Button(description="Start the next cycle…", icon="refresh",
+                              layout=W.Layout(width="16em", height="40px"))
+        self._n_question = W.HTML()
+        self._n_yes = W.Button(description="Yes, start it", button_style="warning", icon="check",
+                               layout=W.Layout(width="12em", height="40px"))
+        self._n_no = W.Button(description="Cancel", layout=W.Layout(width="8em", height="40px"))
+        self._n_confirm = W.VBox([self._n_question, W.HBox([self._n_yes, self._n_no])],
+                                 layout=W.Layout(display="none", border="2px solid #8a5300",
+                                                 padding="6px 10px", margin="6px 0"))
+        self._n_go.on_click(self._on_next_ask)
+        self._n_yes.on_click(self._on_next_confirm)
+        self._n_no.on_click(self._on_next_cancel)
+        self._n_members.observe(self._on_next_options, "value")
+        self._next = W.Accordion(children=[W.VBox([
+            W.HTML("<p style='margin:2px 0 6px 0'>At the end of meeting 3: a new CoP for the next "
+                   "cycle, linked to this one. Its Domain meeting shows this cycle's lessons.</p>"),
+            _row("Who moves on", self._n_members), _row("Starts on", self._n_start),
+            _row("New CoP id", self._n_id), self._n_preview, self._n_go, self._n_confirm,
+        ])], titles=("↻ Start the next cycle from this CoP",))
         super().__init__(store, "Our Community of Practice", [
             _style(), _row("CoP", self._cop), self._cop_info, self._new_cop,
             self._roster_head, self._show_names, self._roster,
-            _heading("Add or edit a member"), self._member_box,
+            _heading("Add or edit a member"), self._member_box, self._next,
         ])
         self.add_class("cocope-meeting")
         self._cop.observe(self._on_cop, "value")
@@ -464,7 +497,9 @@ class CopSetup(Form):
         cops = self._store.read("cop").sort_values(["created_on", "cop_id"], kind="stable")
         self._loading = True
         try:
-            self._cop.options = [(f"{r.name} · {r.school} ({r.country})", r.cop_id)
+            self._cop.options = [(f"{r.name} · {r.school} ({r.country})"
+                                  + (f" · cycle {int(r.cycle)}" if pd.notna(r.cycle)
+                                     and int(r.cycle) > 1 else ""), r.cop_id)
                                  for r in cops.itertuples()]
             self._cop.value = select
         finally:
@@ -476,6 +511,8 @@ class CopSetup(Form):
             return
         self.cop_id = self._cop.value
         self._member_box.layout.display = None if self.cop_id else "none"
+        self._next.layout.display = None if self.cop_id else "none"
+        self._n_confirm.layout.display = "none"
         if self.cop_id is None:
             self._cop_info.value = ""
             self._roster_head.value = ""
@@ -490,6 +527,8 @@ class CopSetup(Form):
             f"set up on {_day(r['created_on'])}{prev}</p>")
         self._fill_members(None)
         self._show_roster()
+        self._n_id.value = default_next_id(self.cop_id, int(r["cycle"]) if pd.notna(r["cycle"]) else 1)
+        self._on_next_options()
 
     def _on_country(self, _change=None) -> None:
         code = parse_country(self._c_country.value)
@@ -683,6 +722,65 @@ class CopSetup(Form):
             note = (" Without consent they are left out of analyses; to erase their data run "
                     f"`cocope forget --store … --member {mid}`.")
         self._status.show("ok", f"{'Added' if new else 'Saved'} {pseudonym}.{note}")
+
+
+    # -- next cycle -----------------------------------------------------------------------
+    def _next_plan(self) -> pd.DataFrame:
+        return carry_over(self._store, self.cop_id, members=self._n_members.value,
+                          new_cop_id=_text(self._n_id.value))
+
+    def _on_next_options(self, _change=None) -> None:
+        self._n_confirm.layout.display = "none"
+        if self.cop_id is None:
+            self._n_preview.value = ""
+            return
+        plan = self._next_plan()
+        go = plan[plan["carried"]]
+        stay = plan[~plan["carried"]]
+        moving = ", ".join(_esc(p) for p in go["pseudonym"]) or "<i>nobody</i>"
+        html_ = (f"<p style='margin:4px 0'><b>Moves on ({len(go)}):</b> {moving}</p>")
+        if len(stay):
+            items = "".join(f"<li>{_esc(r.pseudonym)}: {_esc(r.reason)}</li>"
+                            for r in stay.itertuples())
+            html_ += (f"<p style='margin:4px 0'><b>Stays behind ({len(stay)}):</b></p>"
+                      f"<ul style='margin:0 0 4px 18px'>{items}</ul>")
+        html_ += ("<p style='margin:4px 0;color:#333'>Consent given in this cycle is carried "
+                  "over (noted as such); pending stays pending; anyone who refused or withdrew "
+                  "is not carried over.</p>")
+        self._n_preview.value = html_
+
+    @safe_handler
+    def _on_next_ask(self, _button=None) -> None:
+        if self.cop_id is None:
+            raise UsageError("choose a CoP first")
+        plan = self._next_plan()
+        n = int(plan["carried"].sum())
+        new_id = _text(self._n_id.value) or ""
+        start = self._n_start.value or dt.date.today()
+        self._n_question.value = (
+            f"<p style='margin:2px 0 6px 0;font-size:1.05em'>Create the CoP <code>{_esc(new_id)}"
+            f"</code> for the next cycle, starting on {_day(start)}, with {n} member"
+            f"{'s' if n != 1 else ''}? This is stored at once.</p>")
+        self._n_confirm.layout.display = None
+        self._status.show("info", "Please confirm: “Yes, start it” or “Cancel”.")
+
+    @safe_handler
+    def _on_next_confirm(self, _button=None) -> None:
+        old = self.cop_id
+        new = start_next_cycle(self._store, old, new_cop_id=_text(self._n_id.value),
+                               members=self._n_members.value,
+                               today=self._n_start.value or dt.date.today())
+        n = len(_members(self._store, new))
+        self._next.selected_index = None
+        self._fill_cops(new)
+        cycle = int(_cop_row(self._store, new)["cycle"])
+        self._status.show("ok", f"Started cycle {cycle}: the CoP {new} follows {old}, with {n} "
+                                f"member{'s' if n != 1 else ''}. Its Domain meeting shows the "
+                                "lessons of the previous cycle.")
+
+    def _on_next_cancel(self, _button=None) -> None:
+        self._n_confirm.layout.display = "none"
+        self._status.show("info", "Nothing was started.")
 
 
 # ----------------------------------------------------------------------------- attendance
