@@ -17,7 +17,13 @@ import cocope_kit as ck
 from cocope_kit.cli import main
 from cocope_kit.demo import write_demo
 from cocope_kit.errors import UsageError
-from cocope_kit.harvest_doc import harvest_html, harvest_markdown, md_escape, safe_link, write_harvest
+from cocope_kit.harvest_doc import (
+    harvest_html,
+    harvest_markdown,
+    md_escape,
+    safe_link,
+    write_harvest,
+)
 
 EVIL_TITLE = '<script>alert("t")</script> Pausen & <b>Schüler</b> *fett* _x_'
 EVIL_TEXT = ("# not a heading\n- not a list\n| not | a table |\n"
