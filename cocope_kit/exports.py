@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UsageError, ValidationError
+from .errors import Problem, UsageError, ValidationError
 
 __all__ = [
     "QDC_NAMESPACE",
@@ -308,7 +308,9 @@ def write_qdc(store: object, path: str | os.PathLike, *, codebook: str | None = 
     ids = set(codes["code_id"])
     parent = {r.code_id: (None if pd.isna(r.parent_id) else r.parent_id)
               for r in codes.itertuples()}
-    problems = [f"code {c!r}: parent_id {p!r} is not a code of this export"
+    row = {c: i for i, c in enumerate(codes["code_id"], start=1)}
+    problems = [Problem("code", row[c], "parent_id", p,
+                        "must be the code_id of another code in this export")
                 for c, p in parent.items() if p is not None and p not in ids]
     for c in parent:  # cycles
         seen, cur = set(), c
@@ -316,10 +318,11 @@ def write_qdc(store: object, path: str | os.PathLike, *, codebook: str | None = 
             seen.add(cur)
             cur = parent[cur]
         if cur is not None and cur in seen:
-            problems.append(f"code {c!r}: its parent_id chain loops back to {cur!r}")
+            problems.append(Problem("code", row[c], "parent_id", parent[c],
+                                    f"the chain of parents loops back to {cur!r}"))
             break
     if problems:
-        raise ValidationError("table code: " + "; ".join(problems))
+        raise ValidationError(problems, "the code table (REFI-QDA export)")
     ET.register_namespace("", QDC_NAMESPACE)
     q = f"{{{QDC_NAMESPACE}}}"
     root = ET.Element(q + "CodeBook", {"origin": "cocope_kit"})
@@ -371,20 +374,23 @@ def read_qdc(path: str | os.PathLike, *, codebook: str = "imported") -> pd.DataF
     try:
         root = ET.parse(p).getroot()
     except (OSError, ET.ParseError) as e:
-        raise ValidationError(f"{p}: not a readable XML codebook ({e})") from e
+        raise ValidationError([Problem("codebook", None, None, None,
+                                       f"not a readable XML file ({e})", str(p))]) from e
     q = f"{{{QDC_NAMESPACE}}}"
     if root.tag != q + "CodeBook":
-        raise ValidationError(f"{p}: the root element is {root.tag!r}, expected CodeBook in "
-                              f"namespace {QDC_NAMESPACE}")
+        raise ValidationError([Problem("codebook", None, "root element", root.tag,
+                                       f"expected CodeBook in namespace {QDC_NAMESPACE}",
+                                       str(p))])
     rows: list[dict] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
 
     def walk(el: ET.Element, parent_id: str | None, line: str) -> None:
         for i, c in enumerate(el.findall(q + "Code"), start=1):
             where = f"{line}/Code[{i}]"
             guid, name = c.get("guid"), c.get("name")
             if not guid or not name:
-                problems.append(f"{where}: needs both guid and name")
+                problems.append(Problem("codebook", None, where, None,
+                                        "a Code needs both guid and name", str(p)))
                 continue
             d = c.find(q + "Description")
             text = (d.text or "") if d is not None else ""
@@ -400,6 +406,7 @@ def read_qdc(path: str | os.PathLike, *, codebook: str = "imported") -> pd.DataF
     if codes is not None:
         walk(codes, None, "CodeBook/Codes")
     if problems:
-        raise ValidationError(f"{p}: " + "; ".join(problems))
-    return pd.DataFrame(rows, columns=["code_id", "codebook", "label", "description", "parent_id"])
+        raise ValidationError(problems)
+    return pd.DataFrame(rows, columns=["code_id", "codebook", "label", "description", "parent_id"],
+                        dtype=object)
 

@@ -16,7 +16,6 @@ import cocope_kit as ck
 from cocope_kit.errors import UsageError, ValidationError
 from cocope_kit.widgets import PairRatingForm, SurveyForm
 from cocope_kit.widgets.network import build_pair_ratings, rating_targets
-from cocope_kit.widgets.survey import ui_text
 from cocope_kit.widgets.participant import (
     STORE_ENV,
     network_widget,
@@ -29,6 +28,7 @@ from cocope_kit.widgets.survey import (
     build_response,
     submit_response,
     survey_items,
+    ui_text,
 )
 
 COP = "at-1"

@@ -56,6 +56,7 @@ import pandas as pd
 
 from ..errors import UsageError, ValidationError
 from ..schema import TEXT_DTYPE
+from ._util import _memo
 from .goals import gas_levels, goal_progress
 from .load import COP_COLUMNS, _by, _frame, _grouped, _with_cop
 
@@ -112,6 +113,7 @@ def _from_anchors(value: float, anchors: list[float], direction: str) -> float:
     return float(level)
 
 
+@_memo
 def goal_attainment(
     goals: pd.DataFrame,
     measurements: pd.DataFrame,

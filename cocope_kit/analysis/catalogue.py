@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..errors import UsageError
+from ._util import shared_work
 from .attainment import gas_scores, goal_attainment, progress_summary
 from .collaboration import (
     level_of_working_together,
@@ -151,12 +152,17 @@ def run_catalogue(
     if as_of is None:
         due = pd.to_datetime(t["action"]["due_on"], errors="coerce").dropna()
         as_of = due.max().date() if len(due) else pd.Timestamp.today().date()
+    with shared_work():  # intermediate tables shared by several analyses are made once
+        out = _run(t, as_of)
+    return {name: out[name] for name in CATALOGUE}
+
+
+def _run(t: Mapping[str, pd.DataFrame], as_of: object) -> dict[str, pd.DataFrame]:
     at, mem, mt, cop = t["attendance"], t["member"], t["meeting"], t["cop"]
     resp, ans = t["response"], t["answer"]
     act, own, dep = t["action"], t["action_owner"], t["action_dependency"]
     goal, gm = t["goal"], t["goal_measurement"]
     coding, itv = t["coding"], t["interview"]
-
     out: dict[str, pd.DataFrame] = {}
     out["attendance_rates"] = attendance_rates(at, mem, mt)
     out["retention"] = retention(at, mem, mt)
@@ -194,4 +200,4 @@ def run_catalogue(
     out["value_stories"] = value_stories(t["value_story"], cop)
     out["story_cycles"] = story_cycles(t["value_story"])
     out["feedback_summary"] = feedback_summary(t["result_feedback"])
-    return {name: out[name] for name in CATALOGUE}
+    return out

@@ -39,6 +39,7 @@ import pandas as pd
 from ..errors import Problem, UsageError, ValidationError
 from ..instruments import Instrument, load_instrument, reverse_key
 from ..schema import TEXT_DTYPE
+from ._util import _memo
 from .load import (
     COP_COLUMNS,
     _by,
@@ -116,6 +117,27 @@ def _responses(responses: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     return resp.dropna(subset=["response_id"]).drop_duplicates("response_id", keep="last")
 
 
+@_memo
+def _answer_keys(answers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Index,
+                                                 np.ndarray, pd.Index]:
+    """The typed answers and their response and item ids factorised (codes, distinct ids).
+
+    Several instruments are scored from the same answers; inside
+    :func:`~cocope_kit.analysis._util.shared_work` this runs once for all of them.
+    """
+    ans = _frame("answer", answers, param="answers", need=("response_id", "item_id", "value"))
+    r_code, r_uniq = pd.factorize(ans["response_id"].to_numpy(dtype=object))
+    i_code, i_uniq = pd.factorize(ans["item_id"].to_numpy(dtype=object))
+    return ans, r_code, pd.Index(r_uniq, dtype=object), i_code, pd.Index(i_uniq, dtype=object)
+
+
+def _positions(ids: pd.Series, code: np.ndarray, uniq: pd.Index) -> np.ndarray:
+    """Position in ``ids`` of each factorised value (-1 when absent or missing), as
+    ``pd.Index(ids).get_indexer(values)`` but one lookup per distinct value."""
+    pos = pd.Index(ids.to_numpy(dtype=object)).get_indexer(uniq)
+    return np.where(code >= 0, pos[np.maximum(code, 0)] if len(pos) else -1, -1)
+
+
 def _keyed_answers(responses: pd.DataFrame, answers: pd.DataFrame, inst: Instrument,
                    items: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Responses to ``inst`` and their answers to ``items``, reverse keying applied.
@@ -125,11 +147,9 @@ def _keyed_answers(responses: pd.DataFrame, answers: pd.DataFrame, inst: Instrum
     ``value`` (float, NaN = missing).
     """
     resp = _responses(responses, inst).reset_index(drop=True)
-    ans = _frame("answer", answers, param="answers", need=("response_id", "item_id", "value"))
-    r = pd.Index(resp["response_id"].to_numpy(dtype=object)).get_indexer(
-        ans["response_id"].to_numpy(dtype=object))
-    i = pd.Index(items["item_id"].to_numpy(dtype=object)).get_indexer(
-        ans["item_id"].to_numpy(dtype=object))
+    ans, r_code, r_uniq, i_code, i_uniq = _answer_keys(answers)
+    r = _positions(resp["response_id"], r_code, r_uniq)
+    i = _positions(items["item_id"], i_code, i_uniq)
     rows = np.flatnonzero((r >= 0) & (i >= 0))
     r, i = r[rows].astype(np.int64), i[rows].astype(np.int64)
     v = ans["value"].to_numpy(dtype=float)[rows]

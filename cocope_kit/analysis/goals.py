@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..errors import Problem, UsageError, ValidationError
 from ..schema import TEXT_DTYPE
-from .plan import _as_date, _day, _frame, _text
+from ._util import _as_date, _day, _frame, _memo, _text
 
 __all__ = [
     "SMART_CRITERIA",
@@ -318,6 +318,7 @@ def smart_check(goal: object, *, ideas: pd.DataFrame | None = None) -> pd.DataFr
     })
 
 
+@_memo
 def goal_progress(
     goals: pd.DataFrame, measurements: pd.DataFrame, *, as_of: object = None
 ) -> pd.DataFrame:

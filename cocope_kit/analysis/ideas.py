@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..model import IdeaKind, values
 from ..schema import TEXT_DTYPE
-from .plan import _frame
+from ._util import _frame
 
 __all__ = ["idea_board", "shortlist", "idea_summary"]
 

@@ -37,7 +37,7 @@ from ..errors import UsageError
 from ..model import ROLE_GROUP, RoleGroup
 from ..privacy import consent_register, filter_consented
 from ..schema import TABLE_ORDER, TABLES, TEXT_DTYPE
-from .plan import _frame
+from ._util import _frame
 
 __all__ = [
     "ANALYSIS_TABLES",

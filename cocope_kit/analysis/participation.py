@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..model import RoleGroup
+from ._util import _memo
 from .load import (
     COP_COLUMNS,
     _by,
@@ -120,6 +121,7 @@ def _blau_grouped(codes: np.ndarray, category: pd.Series, n_groups: int) -> np.n
 # ---------------------------------------------------------------------------
 
 
+@_memo
 def _expected(attendance: pd.DataFrame, members: pd.DataFrame,
               meetings: pd.DataFrame) -> pd.DataFrame:
     """One row per expected (meeting, member): the rule of the module docstring."""

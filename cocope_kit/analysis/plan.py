@@ -36,7 +36,8 @@ import pandas as pd
 
 from ..errors import Problem, UsageError, ValidationError
 from ..model import ActionStatus, values
-from ..schema import TABLES, TEXT_DTYPE, typed
+from ..schema import TEXT_DTYPE
+from ._util import _as_date, _day, _frame, _text
 
 __all__ = [
     "PLAN_PROBLEMS",
@@ -71,59 +72,6 @@ _DAY = pd.Timedelta(days=1)
 # ---------------------------------------------------------------------------
 # helpers shared by the analysis modules
 # ---------------------------------------------------------------------------
-
-
-def _frame(table: str, df: object, *, param: str, need: Sequence[str] = ()) -> pd.DataFrame:
-    """Check ``df`` is a frame with the columns ``need`` and give it the dtypes of ``table``."""
-    if not isinstance(df, pd.DataFrame):
-        raise UsageError(
-            f"{param} must be a pandas DataFrame shaped like the {table!r} table "
-            f"(e.g. store.read({table!r})), got {type(df).__name__}"
-        )
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise UsageError(
-            f"{param} lacks the column(s) {', '.join(missing)}; the {table!r} table has: "
-            f"{', '.join(TABLES[table].column_names)}"
-        )
-    if _already_typed(table, df):
-        return df[TABLES[table].column_names].reset_index(drop=True)
-    return typed(table, df)
-
-
-_DTYPES = {"text": TEXT_DTYPE, "json": TEXT_DTYPE, "int": "Int64", "real": "float64",
-           "bool": "boolean", "date": "datetime64[ns]", "timestamp": "datetime64[ns, UTC]"}
-
-
-def _already_typed(table: str, df: pd.DataFrame) -> bool:
-    """True when ``df`` has every column of ``table`` with its schema dtype (as the store gives)."""
-    if df.columns.has_duplicates:
-        return False
-    for col in TABLES[table].columns:
-        if col.name not in df.columns or df[col.name].dtype != _DTYPES[col.type]:
-            return False
-    return True
-
-
-def _as_date(value: object, param: str) -> pd.Timestamp:
-    """A day (midnight, tz-naive) from a date-like value, or a UsageError naming ``param``."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{param} needs a date such as '2026-06-30', got {value!r}") from None
-    if pd.isna(ts):
-        raise UsageError(f"{param} needs a date such as '2026-06-30', got {value!r}")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.normalize()
-
-
-def _text(values_: Iterable) -> pd.Series:
-    return pd.Series(list(values_), dtype=TEXT_DTYPE)
-
-
-def _day(ts: object) -> str:
-    return "?" if pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
 def _check_status(actions: pd.DataFrame) -> pd.Series:

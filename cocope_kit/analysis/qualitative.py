@@ -38,6 +38,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..schema import TEXT_DTYPE
 from ..stats import cohen_kappa, krippendorff_alpha
+from ._util import _memo
 from .load import COP_COLUMNS, _by, _frame, _grouped, _role_group, _with_cop
 
 __all__ = [
@@ -95,6 +96,7 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
+@_memo
 def segments(interviews: pd.DataFrame) -> pd.DataFrame:
     """Every transcript cut into numbered segments (paragraphs).
 
@@ -291,6 +293,7 @@ def cooccurrence(coding: pd.DataFrame, *, coder: str | None = None) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
+@_memo
 def _presence(coding: pd.DataFrame, coders: tuple[str, str]) -> pd.DataFrame:
     """Per compared segment (both coders coded it) and code: present for the first, second."""
     first, second = coders
