@@ -73,9 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "(pseudonymised)",
                        description="Export every table with a data dictionary (csv, xlsx), as "
                        "SPSS files with variable and value labels (sav, one per table and one "
-                       "per survey instrument; people without consent/assent left out), or the "
-                       "interview codes as a REFI-QDA codebook (qdc). Names are replaced by "
-                       "pseudonyms unless --names is given.")
+                       "per survey instrument), or the interview codes as a REFI-QDA codebook "
+                       "(qdc). People without consent (assent for students) are left out with "
+                       "every row about them. Names are replaced by pseudonyms unless --names "
+                       "is given.")
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
     s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc"), default="csv")
@@ -193,6 +194,14 @@ def _cmd_export(a) -> int:
     store = _existing_store(a.store)
     files = store.export(a.out, format=a.format, names=a.names)
     print(f"wrote {len(files)} files to {a.out}" + ("" if a.names else " (pseudonymised)"))
+    if a.format != "qdc":
+        from .privacy import consent_register
+
+        register = consent_register(store.read("member"), store.read("consent"))
+        out = int((~register.included).sum())
+        if out:
+            print(f"left out {out} {'person' if out == 1 else 'people'} without consent or "
+                  f"assent, with every row about them")
     return EXIT_OK
 
 

@@ -670,18 +670,34 @@ class Store:
                           audit="import")
 
     def export(self, out_dir, *, format: str = "csv", names: bool = False,
-               tables: Sequence[str] | None = None) -> list[Path]:
+               tables: Sequence[str] | None = None,
+               consented_only: bool = True) -> list[Path]:
         """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
         SPSS ``.sav`` files or a REFI-QDA codebook.
 
-        Names are replaced by pseudonyms unless ``names=True``; cells a
-        spreadsheet would run as formulas are neutralised; a data dictionary
-        (``columns.csv`` or sheet ``columns``) describes every column.
-        ``format="sav"`` writes one ``.sav`` per table plus one per survey
-        instrument, with variable and value labels, leaving out people without
-        consent/assent (:func:`cocope_kit.exports.write_sav`);
-        ``format="qdc"`` writes the ``code`` table as ``codebook.qdc``
-        (:func:`cocope_kit.exports.write_qdc`).
+        People the consent/assent register excludes are left out, with every
+        row about them (:func:`cocope_kit.privacy.filter_consented`) unless
+        ``consented_only=False``; names are replaced by pseudonyms unless
+        ``names=True``; cells a spreadsheet would run as formulas are
+        neutralised; a data dictionary (``columns.csv`` or sheet ``columns``)
+        describes every column. ``format="sav"`` writes one ``.sav`` per table
+        plus one per survey instrument, with variable and value labels
+        (:func:`cocope_kit.exports.write_sav`); ``format="qdc"`` writes the
+        ``code`` table as ``codebook.qdc`` (:func:`cocope_kit.exports.write_qdc`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from cocope_kit.demo import write_demo
+        >>> store = write_demo(open_store(":memory:"))
+        >>> out = tempfile.mkdtemp()
+        >>> [f.name for f in store.export(out, tables=["member"])]
+        ['member.csv', 'columns.csv']
+        >>> member = pd.read_csv(f"{out}/member.csv")
+        >>> len(store.read("member")) - len(member)   # two people without consent/assent
+        2
+        >>> member["name"].equals(member["pseudonym"])
+        True
 
         Returns
         -------
@@ -693,7 +709,8 @@ class Store:
         if format == "sav":
             from .exports import write_sav
 
-            return write_sav(self, out_dir, names=names, tables=tables)
+            return write_sav(self, out_dir, names=names, tables=tables,
+                             consented_only=consented_only)
         if format == "qdc":
             from .exports import write_qdc
 
@@ -706,9 +723,16 @@ class Store:
                 raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        # the register needs member and consent; answers and codings follow their
+        # responses and interviews, so those are read too when filtering
+        need = set(tables) | ({"member", "consent", "response", "interview"}
+                              if consented_only else set())
+        raw = {t: self.read(t) for t in TABLE_ORDER if t in need}
+        if consented_only:
+            raw, _ = privacy.filter_consented(raw)
         sheets = {}
         for t in tables:
-            df = self.read(t)
+            df = raw[t]
             if not names:
                 df = privacy.pseudonymise(t, df)
             flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)

@@ -88,11 +88,20 @@ def test_export_is_pseudonymised_unless_names(db, tmp_path, capsys):
     store = ck.open_store(db)
     store.insert("member", {"member_id": "be-1:1", "cop_id": "be-1", "name": "Lotte Peeters",
                             "pseudonym": "Teacher A", "role": "teacher"})
+    store.insert("consent", {"member_id": "be-1:1", "kind": "consent", "status": "given",
+                             "recorded_on": "2026-01-12"})
+    store.insert("member", {"member_id": "be-1:2", "cop_id": "be-1", "name": "Noor Jacobs",
+                            "pseudonym": "Student B", "role": "student"})
+    store.insert("consent", {"member_id": "be-1:2", "kind": "consent", "status": "given",
+                             "recorded_on": "2026-01-12"})
     store.close()
-    code, _, _ = run(["export", "--store", db, "--out", tmp_path / "anon"], capsys)
+    code, out, _ = run(["export", "--store", db, "--out", tmp_path / "anon"], capsys)
     assert code == 0
     text = (tmp_path / "anon" / "member.csv").read_text()
     assert "Lotte" not in text and "Teacher A" in text
+    # the student has consent from a parent but no assent of their own: left out, and said so
+    assert "Student B" not in text and "Noor" not in text
+    assert "left out 1 person without consent or assent" in out
     code, _, _ = run(["export", "--store", db, "--out", tmp_path / "named", "--names"], capsys)
     assert "Lotte Peeters" in (tmp_path / "named" / "member.csv").read_text()
     code, _, _ = run(["export", "--store", db, "--out", tmp_path / "x", "--format", "xlsx"], capsys)

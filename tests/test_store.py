@@ -544,7 +544,9 @@ def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
     files = exportable.export(tmp_path / "out")
     assert sorted(f.name for f in files) == sorted([f"{t}.csv" for t in TABLE_ORDER] + ["columns.csv"])
     member = pd.read_csv(tmp_path / "out" / "member.csv", dtype=str)
-    assert member.name.tolist() == member.pseudonym.tolist() == ["Teacher A", "Student B"]
+    # Student B has no assent recorded: left out, with their consent rows
+    assert member.name.tolist() == member.pseudonym.tolist() == ["Teacher A"]
+    assert pd.read_csv(tmp_path / "out" / "consent.csv").member_id.tolist() == ["be-1:m1"]
     text = "".join(f.read_text(encoding="utf-8") for f in files)
     assert "Ana Silva" not in text and "Ben Peeters" not in text and "Dr. Interviewer" not in text
     interview = pd.read_csv(tmp_path / "out" / "interview.csv", dtype=str)
@@ -561,7 +563,8 @@ def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
 
 
 def test_export_csv_with_names(exportable, tmp_path):
-    exportable.export(tmp_path / "out", names=True, tables=["member", "interview"])
+    exportable.export(tmp_path / "out", names=True, tables=["member", "interview"],
+                      consented_only=False)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
         ["columns.csv", "interview.csv", "member.csv"]
     member = pd.read_csv(tmp_path / "out" / "member.csv", dtype=str)
@@ -572,7 +575,7 @@ def test_export_csv_with_names(exportable, tmp_path):
 
 @pytest.mark.parametrize("names", [False, True])
 def test_export_xlsx(exportable, tmp_path, names):
-    (f,) = exportable.export(tmp_path / "x", format="xlsx", names=names)
+    (f,) = exportable.export(tmp_path / "x", format="xlsx", names=names, consented_only=False)
     wb = openpyxl.load_workbook(f)
     assert wb.sheetnames == list(TABLE_ORDER) + ["columns"]
 
