@@ -584,18 +584,19 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
         doc.table(cs, f"scores-{inst}", f"{title}: scale scores per wave",
                   columns=[*by, "construct", "n", "mean", "sd", "median", "ci_low", "ci_high"])
         rel = _safe(lambda resp=resp, ans=ans, inst=inst: analysis.reliability(
-            resp, ans, inst, by=("cop_id",)))
+            resp, ans, inst, by=("cop_id", "wave")))
         if rel is not None and len(rel):
             rel = _suppress(rel, n="n", within=["cop_id", "construct"], k=k)
-        doc.table(rel, f"reliability-{inst}", f"{title}: reliability (Cronbach's α, listwise)",
-                  columns=["cop_id", "construct", "alpha", "ci_low", "ci_high", "n", "k"],
+        doc.table(rel, f"reliability-{inst}",
+                  f"{title}: reliability (Cronbach's α, listwise, per survey wave)",
+                  columns=["cop_id", "wave", "construct", "alpha", "ci_low", "ci_high", "n", "k"],
                   note="α below 0.7 with few respondents: read the scale scores with care.")
         if by_cop:
             pooled = _safe(lambda resp=resp, ans=ans, inst=inst: analysis.reliability(
-                resp, ans, inst, by=()))
+                resp, ans, inst, by=("wave",)))
             doc.table(pooled, f"reliability-all-{inst}",
-                      f"{title}: reliability over all CoPs together",
-                      columns=["construct", "alpha", "ci_low", "ci_high", "n", "k"])
+                      f"{title}: reliability over all CoPs together, per survey wave",
+                      columns=["wave", "construct", "alpha", "ci_low", "ci_high", "n", "k"])
         pp = _safe(lambda scores=scores: analysis.prepost_change(scores, by=("cop_id",)))
         if pp is not None and len(pp):
             for col in ("n_pre", "n_post"):

@@ -322,6 +322,25 @@ def test_gas_scores(t, names):
     _save(ax, "gas_scores")
 
 
+def test_gas_score_of_exactly_50_is_visible():
+    gs = pd.DataFrame({"cop_id": ["a", "b", "c"], "goals": 1, "scored": 1,
+                       "tscore": [50.0, 61.2, 38.8]})
+    ax = ev.gas_scores(gs)
+    (bars,) = _bars(ax)
+    assert bars[0].get_height() == 0  # no bar of its own ...
+    (mark,) = [ln for ln in ax.lines if ln.get_gid() == "at_expected"]
+    assert list(mark.get_xdata()) == [0] and list(mark.get_ydata()) == [50.0]  # ... a diamond
+
+
+def test_construct_means_names_the_arrow_only_when_drawn():
+    t = pd.DataFrame({"wave": ["pre", "post"], "construct": "trust", "n": [8, 8],
+                      "mean": [3.0, 4.6], "ci_low": [2.5, 4.1], "ci_high": [3.5, 5.3]})
+    ax = ev.construct_means(t)
+    assert "beyond the scale" in ax.get_xlabel()  # post reaches 5.3 on a 1-5 scale
+    ax = ev.construct_means(t.assign(ci_high=[3.5, 4.9]))
+    assert ax.get_xlabel() == "mean score (1–5)"
+
+
 # ----------------------------------------------------------------------------- 6. network
 def test_network(t, names):
     pr, mem = t["pair_rating"], t["member"]

@@ -204,17 +204,20 @@ def test_reliability_equals_analysis(store, cop_html, inst):
     t = consented(store, COP)
     resp = t["response"][t["response"].instrument_id == inst]
     ans = t["answer"][t["answer"].response_id.isin(resp.response_id)]
-    rel = analysis.reliability(resp, ans, inst, by=("cop_id",))
-    shown = {r["construct"]: r for r in parse(cop_html).tables[f"t-reliability-{inst.replace('_', '-')}"]["rows"]}
-    assert set(shown) == set(rel.construct)
+    rel = analysis.reliability(resp, ans, inst, by=("cop_id", "wave"))
+    shown = {(r["construct"], r["wave"]): r for r in
+             parse(cop_html).tables[f"t-reliability-{inst.replace('_', '-')}"]["rows"]}
+    assert set(shown) == set(zip(rel.construct, rel.wave, strict=True))
+    small = set(rel.construct[rel.n < 5])
     checked = 0
     for _, r in rel.iterrows():
-        if r.n >= 5:
-            assert shown[r.construct]["n"] == str(int(r.n))
-            assert shown[r.construct]["alpha"] == f"{r.alpha:.2f}"
+        cell = shown[(r.construct, r.wave)]
+        if r.construct not in small:
+            assert cell["n"] == str(int(r.n))
+            assert cell["alpha"] == f"{r.alpha:.2f}"
             checked += 1
-        else:  # small n: hidden
-            assert shown[r.construct]["n"] == "–"
+        else:  # small n, or the other wave of a small one (complementary): hidden
+            assert cell["n"] == "–"
     assert checked >= 1
 
 

@@ -115,7 +115,7 @@ def run_catalogue(
           survey instruments;
         - ``likert_counts``: the CoP climate items per CoP and wave;
         - ``construct_scores``, ``prepost_change``: CoP climate constructs;
-        - ``reliability``: the learning-community constructs per CoP;
+        - ``reliability``: the learning-community constructs per CoP and survey wave;
         - ``validate_plan``: the plan problems found (empty when there are none).
 
     Raises

@@ -350,7 +350,7 @@ def reliability(
     answers: pd.DataFrame,
     instrument: str | Instrument,
     *,
-    by: str | Sequence[str] = ("cop_id",),
+    by: str | Sequence[str] = ("cop_id", "wave"),
     ci: float = 0.95,
     cop: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -362,10 +362,12 @@ def reliability(
         Rows of the ``response`` and ``answer`` tables.
     instrument : str or Instrument
         Instrument id, path or loaded instrument.
-    by : str or sequence of str, default ("cop_id",)
+    by : str or sequence of str, default ("cop_id", "wave")
         Grouping columns (module docstring); ``construct`` is always added.
-        Each response is one row of the respondents x items table (pre and
-        post responses both count unless ``wave`` is in ``by``).
+        Each response is one row of the respondents x items table. Keep
+        ``wave`` in ``by``: without it the pre and post responses of one
+        person are two rows of the same table, which breaks the independence
+        that alpha and its Feldt interval assume.
     ci : float, default 0.95
         Confidence level of the Feldt interval.
     cop : pandas.DataFrame, optional

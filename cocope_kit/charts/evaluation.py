@@ -790,6 +790,7 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
     else:
         styles = [(st.ORANGE, "o"), (st.BLUE, "s"), (st.BLUISH_GREEN, "D")]
     parts, gone = [], []
+    beyond = False
     for i, w in enumerate(waves):
         in_w = s[hue].astype(str) == w
         g = s[in_w & ~hidden].set_index("construct").reindex(cons)
@@ -816,8 +817,10 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
         for yy, lo_, hi_ in zip(ys[ok], (mean - lo)[ok], (mean + hi)[ok], strict=True):
             if lo_ < scale[0]:
                 ax.plot([scale[0]], [yy], marker="<", color=color, markersize=9, clip_on=False)
+                beyond = True
             if hi_ > scale[1]:
                 ax.plot([scale[1]], [yy], marker=">", color=color, markersize=9, clip_on=False)
+                beyond = True
         for cn, m, n in zip(cons, mean, g["n"], strict=True):
             if m == m:
                 parts.append(f"{cn.replace('_', ' ')} {w} {m:.2f} (n={int(n)})")
@@ -834,7 +837,8 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
     ax.set_yticks(range(len(cons)), [f"{c_.replace('_', ' ')}\n{_ns(c_)}" for c_ in cons])
     ax.set_ylim(len(cons) - 0.5, -0.5)
     ax.set_xlim(scale[0], scale[1])
-    ax.set_xlabel(f"mean score ({scale[0]:g}–{scale[1]:g}); ◄ ► interval goes beyond the scale")
+    ax.set_xlabel(f"mean score ({scale[0]:g}–{scale[1]:g})"
+                  + ("; ◄ ► interval goes beyond the scale" if beyond else ""))
     grp = ", ".join(f"{k}={s[k].iloc[0]}" for k in by if len(s))
     ax.set_title(f"Construct means{' by ' + hue.replace('_', ' ') if hue != 'wave' else ''}"
                  f"{' – ' + grp if grp else ''}")
@@ -940,7 +944,9 @@ def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     -------
     matplotlib Axes
         One bar per row from 50 to ``tscore`` (so ``y + height == tscore``);
-        the 50 line has gid ``"expected"``.
+        the 50 line has gid ``"expected"``; a T-score of exactly 50 (a bar of
+        no height) is also marked by a diamond on the line (gid
+        ``"at_expected"``).
     """
     s = _need(scores, "scores", ["tscore"], "the table of analysis.gas_scores")
     key = "cop_id" if "cop_id" in s.columns else s.columns[0]
@@ -952,6 +958,11 @@ def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     hatch = ["" if v >= 50 else "//" for v in t]
     bars = ax.bar(range(n), np.nan_to_num(t - 50), bottom=50, color=colors, hatch=hatch,
                   edgecolor=st.BLACK, width=0.6)
+    # a score of exactly 50 has a bar of no height: a diamond on the line shows it is there
+    at_50 = np.isclose(t, 50.0)
+    if at_50.any():
+        ax.plot(np.flatnonzero(at_50), t[at_50], linestyle="none", marker="D", markersize=11,
+                color=st.BLUISH_GREEN, markeredgecolor=st.BLACK, zorder=3, gid="at_expected")
     for b_, v in zip(bars, t, strict=True):
         ax.text(b_.get_x() + b_.get_width() / 2, v + (1 if v >= 50 else -1),
                 "n/a" if v != v else f"{v:.1f}", ha="center", va="bottom" if v >= 50 else "top",
