@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..schema import TEXT_DTYPE
+from ._util import _memo
 from .load import COP_COLUMNS, _by, _frame, _grouped, _key_frame, _role_group, _with_cop
 
 __all__ = ["network_measures", "role_matrix", "asymmetric_pairs"]
@@ -78,6 +79,12 @@ class _Net:
         sel = (pos >= 0) & (self.a < self.b)
         return {"u": self.u[sel], "a": self.a[sel], "b": self.b[sel],
                 "level_ab": self.level[sel], "level_ba": self.level[pos[sel]]}
+
+
+@_memo
+def _net(pair_rating: pd.DataFrame, members: pd.DataFrame | None) -> _Net:
+    """:class:`_Net` of the ratings, built once per run of several analyses (read-only)."""
+    return _Net(pair_rating, members)
 
 
 def network_measures(
@@ -144,7 +151,7 @@ def network_measures(
     reciprocity.
     """
     keys = _by(by, _KEYS)
-    net = _Net(pair_rating, members)
+    net = _net(pair_rating, members)
     nu = len(net.units)
     people = np.unique(np.concatenate([net.u * net.m + net.a, net.u * net.m + net.b]))
     u = net.units.copy()
@@ -233,7 +240,7 @@ def role_matrix(
     if roles not in ("role", "role_group"):
         raise UsageError(f"roles must be 'role' or 'role_group', got {roles!r}")
     keys = _by(by, _KEYS)
-    net = _Net(pair_rating, members)
+    net = _net(pair_rating, members)
     mem = _frame("member", members, param="members", need=("member_id", "role"))
     mem = mem.dropna(subset=["member_id"]).drop_duplicates("member_id").set_index("member_id")
     role = mem["role"] if roles == "role" else _role_group(mem["role"])
@@ -297,7 +304,7 @@ def asymmetric_pairs(
             or not 1 <= min_difference <= 3):
         raise UsageError(f"min_difference must be a whole number from 1 to 3, "
                          f"got {min_difference!r}")
-    net = _Net(pair_rating, members)
+    net = _net(pair_rating, members)
     d = net.dyads()
     sel = np.abs(d["level_ab"] - d["level_ba"]) >= min_difference
     d = {k: v[sel] for k, v in d.items()}

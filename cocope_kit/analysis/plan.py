@@ -254,7 +254,8 @@ def _graph(actions: pd.DataFrame, deps: pd.DataFrame) -> tuple[list, dict[Hashab
     known = set(ids)
     ok = deps["action_id"].isin(known) & deps["depends_on_id"].isin(known)
     succ: dict[Hashable, set] = {v: set() for v in ids}
-    for a, b in zip(deps.loc[ok, "action_id"], deps.loc[ok, "depends_on_id"], strict=True):
+    for a, b in zip(deps.loc[ok, "action_id"].tolist(), deps.loc[ok, "depends_on_id"].tolist(),
+                    strict=True):
         succ[b].add(a)
     return ids, succ
 
@@ -435,7 +436,8 @@ def validate_plan(
         rows += [("cycle", v, msg, f"{i:09d}") for v in sorted(cycle)]
 
     # unknown steps
-    for a, b in zip(dep["action_id"], dep["depends_on_id"], strict=True):
+    odd = ~(dep["action_id"].isin(known) & dep["depends_on_id"].isin(known))
+    for a, b in zip(dep.loc[odd, "action_id"], dep.loc[odd, "depends_on_id"], strict=True):
         if a not in known:
             rows.append(("unknown_step", a,
                          f"a dependency is listed for step {a!r}, which is not in the plan "
@@ -444,7 +446,8 @@ def validate_plan(
             rows.append(("unknown_step", a,
                          f"step {a!r} depends on {b!r}, which is not in the plan; "
                          "add that step or remove the dependency", ""))
-    for a, m in zip(own["action_id"], own["member_id"], strict=True):
+    odd = own["action_id"].notna() & ~own["action_id"].isin(known)
+    for a, m in zip(own.loc[odd, "action_id"], own.loc[odd, "member_id"], strict=True):
         if pd.notna(a) and a not in known:
             rows.append(("unknown_step", a,
                          f"member {m!r} is named as owner of step {a!r}, which is not in the plan",
@@ -492,8 +495,9 @@ def validate_plan(
                          f"check {col} and start_on", ""))
 
     # missing dates
-    for a, s, d in zip(act.loc[live, "action_id"], act.loc[live, "start_on"],
-                       act.loc[live, "due_on"], strict=True):
+    gap = live & (act["start_on"].isna() | act["due_on"].isna())
+    for a, s, d in zip(act.loc[gap, "action_id"], act.loc[gap, "start_on"],
+                       act.loc[gap, "due_on"], strict=True):
         gaps = [c for c, v in (("start_on", s), ("due_on", d)) if pd.isna(v)]
         if gaps:
             rows.append(("missing_dates", a,
