@@ -139,6 +139,30 @@ def plan_with_step(
     return {"actions": act, "owners": own, "dependencies": dep}
 
 
+def _step_label(step: object, owners: Sequence[str], *, title_chars: int = 42) -> str:
+    """One line of the step list: short title, dates, status, lead (+ how many share it).
+
+    The list cannot wrap or scroll sideways, so long titles are cut with "…";
+    the whole step shows in the editor when it is picked.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> step = pd.Series({"title": "Teaching assistant supports group work in every lesson",
+    ...                   "start_on": pd.Timestamp("2026-02-23"), "due_on": None,
+    ...                   "status": "in_progress"})
+    >>> _step_label(step, ["Teaching assistant A", "Teacher B"])
+    'Teaching assistant supports group work in…  ·  2026-02-23 → ?  ·  in progress  ·  Teaching assistant A +1'
+    """
+    title = str(step.title)
+    if len(title) > title_chars:
+        title = title[: title_chars - 1].rstrip() + "…"
+    when = f"{_day(step.start_on) or '?'} → {_day(step.due_on) or '?'}"
+    who = f"{owners[0]}{f' +{len(owners) - 1}' if len(owners) > 1 else ''}" if owners \
+        else "nobody yet"
+    return f"{title}  ·  {when}  ·  {STATUS_LABELS.get(step.status, step.status)}  ·  {who}"
+
+
 def _label_re(labels: Mapping[str, str]) -> re.Pattern | None:
     ids = sorted((k for k in labels if k), key=len, reverse=True)
     if not ids:
@@ -237,7 +261,9 @@ class ActionPlanEditor(Form):
         self._t: dict[str, pd.DataFrame] = {}
         self._stored_probs: pd.DataFrame | None = None  # validate_plan of the stored plan
         self.problems = pd.DataFrame(columns=["problem", "message"])
-        self._steps = W.Select(rows=8, layout=_fill())
+        # min_width 0: a native list is as wide as its longest option unless allowed to shrink
+        self._steps = W.Select(rows=8, layout=W.Layout(flex="1 1 auto", width="auto",
+                                                       min_width="0"))
         self._title_in = W.Text(placeholder="what will be done, e.g. 'Co-teach two maths "
                                             "lessons a week'", continuous_update=False,
                                 layout=_fill())
@@ -334,10 +360,8 @@ class ActionPlanEditor(Form):
         for r in act.itertuples():
             o = own[own["action_id"] == r.action_id]
             o = o.assign(_l=~o["lead"].fillna(False).astype(bool)).sort_values("_l")
-            who = ", ".join(str(pseud.get(m, m)) for m in o["member_id"]) or "nobody yet"
-            when = f"{_day(r.start_on) or '?'} → {_day(r.due_on) or '?'}"
-            opts.append((f"{r.title}  ·  {when}  ·  {STATUS_LABELS.get(r.status, r.status)}  ·  "
-                         f"{who}", r.action_id))
+            opts.append((_step_label(r, [str(pseud.get(m, m)) for m in o["member_id"]]),
+                         r.action_id))
         members = t["members"]
         members = members[members["left_on"].isna()
                           | members["member_id"].isin(set(own["member_id"]))]
