@@ -74,7 +74,7 @@ forms: venv
 
 # Stores are generated once into out/bench/ (cocope demo, seed 0) and reused.
 bench: test-env
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --record
 
 lint: test-env
 	$(BIN)/ruff check .

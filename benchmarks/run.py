@@ -20,7 +20,17 @@ import time
 import traceback
 
 from . import agreement, alpha, catalogue, concurrency, likert, startup
-from ._common import CACHE, LARGE, SMALL, MismatchError, Row, markdown_table, store_path, text_table
+from ._common import (
+    CACHE,
+    LARGE,
+    ROOT,
+    SMALL,
+    MismatchError,
+    Row,
+    markdown_table,
+    store_path,
+    text_table,
+)
 
 NAMES = ("catalogue", "alpha", "likert", "agreement", "reports", "import", "notebooks",
          "concurrency")
@@ -44,9 +54,39 @@ def machine() -> dict:
             "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None}
 
 
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+FINDINGS_MARKER = "<!-- findings: written by hand, kept by --record -->"
+
+
+def record(info: dict, rows: list[Row], notes: list[str], command: str) -> None:
+    """Write the measured table at the top of RESULTS.md, keeping the findings below the marker."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    findings = old.split(FINDINGS_MARKER, 1)[1] if FINDINGS_MARKER in old else "\n"
+    load = info.get("load_avg")
+    head = [
+        "# Benchmark results",
+        "",
+        f"- date: {info['date']}",
+        f"- machine: {info['nproc']} cores, {info['ram_gb']} GB RAM, {info['platform']}, "
+        f"Python {info['python']}, pandas {info['pandas']}, numpy {info['numpy']}",
+        f"- load average at the start: {', '.join(f'{x:.2f}' for x in load) if load else 'n/a'}",
+        f"- command: `{command}` (`make bench`)",
+        "",
+        markdown_table(rows),
+        "",
+        *notes,
+        "",
+        FINDINGS_MARKER,
+    ]
+    RESULTS.write_text("\n".join(head) + findings, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="+", choices=NAMES, help="run only these benchmarks")
+    ap.add_argument("--record", action="store_true",
+                    help="also write the table into benchmarks/RESULTS.md (the hand-written "
+                    "findings below its marker line are kept)")
     args = ap.parse_args(argv)
     wanted = args.only or list(NAMES)
     info = machine()
@@ -112,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         indent=2, default=str))
     (CACHE / "results.md").write_text(markdown_table(rows) + "\n\n" + "\n".join(notes) + "\n")
     print(f"\nwritten: {CACHE / 'results.json'}, {CACHE / 'results.md'}")
+    if args.record:
+        record(info, rows, notes, " ".join(["python -m benchmarks.run", *(argv or sys.argv[1:])]))
+        print(f"recorded in {RESULTS}")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
         return 1
