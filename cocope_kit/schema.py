@@ -526,8 +526,13 @@ def _blank(s: pd.Series) -> pd.Series:
     """Missing: None, NaN, NaT, NA, or a string of only spaces."""
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        strs = s.map(lambda v: isinstance(v, str) and v.strip() == "", na_action="ignore")
-        miss = miss | strs.astype(object).fillna(False).astype(bool)
+        # look at each distinct value once: ids and codes repeat down a column
+        codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        blank_u = np.fromiter((isinstance(v, str) and v.strip() == "" for v in uniq),
+                              dtype=bool, count=len(uniq))
+        if blank_u.any():
+            miss = miss | pd.Series(np.where(codes >= 0, blank_u[np.maximum(codes, 0)], False),
+                                    index=s.index)
     return miss.astype(bool)
 
 
@@ -538,7 +543,8 @@ def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = col.type
     if t == "text":
         out = s.astype(object).where(~blank, None)
-        if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object):
+        if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object) \
+                and pd.api.types.infer_dtype(out, skipna=True) not in ("string", "empty"):
             out = out.map(lambda v: v if v is None or isinstance(v, str) else _as_text(v))
         return out.astype(TEXT_DTYPE), bad
     if t == "json":
@@ -602,7 +608,7 @@ def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
             out = out.dt.normalize()
             bad = out.notna() & ~_in_ns_range(out)
             return out.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
-        strs = s.where(~blank, None).map(_date_text, na_action="ignore")
+        strs = _map_distinct(s.where(~blank, None), _date_text)
         parsed = pd.to_datetime(strs, format="%Y-%m-%d", errors="coerce")
         bad = (parsed.isna() | ~_in_ns_range(parsed)) & ~blank
         return parsed.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
@@ -612,8 +618,8 @@ def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
             bad = out.notna() & ~_in_ns_range(out)
             return out.where(~bad).astype("datetime64[ns, UTC]"), bad.astype(bool)
         # numbers become text, so they are rejected rather than read as epochs
-        src = s.where(~blank, None).map(
-            lambda v: v.strip() if isinstance(v, str) else str(v) if isinstance(v, (int, float, np.number)) else v)
+        src = _map_distinct(s.where(~blank, None), lambda v: v.strip() if isinstance(v, str)
+                            else str(v) if isinstance(v, (int, float, np.number)) else v)
         parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
         ok = ~blank
         if ok.any():
@@ -633,6 +639,18 @@ def _in_ns_range(s: pd.Series) -> pd.Series:
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _map_distinct(s: pd.Series, fn) -> pd.Series:
+    """``fn`` of each cell (object Series; missing cells stay None), called once per distinct value.
+
+    Only for functions that give equal results for equal values (pandas hashes
+    ``1``, ``1.0`` and ``True`` alike).
+    """
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    done = np.empty(len(uniq) + 1, dtype=object)  # the last slot: missing
+    done[:-1] = [fn(v) for v in uniq]
+    return pd.Series(done[codes], index=s.index, dtype=object)
 
 
 def _date_text(v):
