@@ -37,7 +37,6 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..schema import TEXT_DTYPE
-from ..stats import cohen_kappa, krippendorff_alpha
 from ._util import _memo
 from .load import COP_COLUMNS, _by, _frame, _grouped, _role_group, _with_cop
 
@@ -337,9 +336,10 @@ def coder_agreement(
         compared segments), ``both``, ``first_only``, ``second_only``,
         ``neither`` (int: segments where both, only the first coder, only the
         second, or neither gave the code), ``agreement`` (share of segments
-        where they agree), ``kappa`` (Cohen's kappa of presence/absence,
-        :func:`cocope_kit.stats.cohen_kappa`) and ``alpha`` (Krippendorff's
-        alpha, nominal, :func:`cocope_kit.stats.krippendorff_alpha`). Kappa
+        where they agree), ``kappa`` (Cohen's kappa of presence/absence, equal
+        to :func:`cocope_kit.stats.cohen_kappa`) and ``alpha`` (Krippendorff's
+        alpha, nominal, equal to :func:`cocope_kit.stats.krippendorff_alpha`;
+        both worked out for all codes at once from each code's 2 x 2 table). Kappa
         and alpha are NaN when both coders always agree on absence (no
         variation).
 
@@ -363,24 +363,33 @@ def coder_agreement(
     pair = _check_coders(coders)
     g = _presence(coding, pair)
     n_seg = g.attrs["n_segments"]
-    rows = []
-    for code, grp in g.groupby("code_id", sort=True):  # one per code, not per CoP
-        a = grp["first"].to_numpy(dtype=int)
-        b = grp["second"].to_numpy(dtype=int)
-        varied = (a.any() or b.any()) and not (a.all() and b.all())
-        rows.append({
-            "code_id": code,
-            "n_segments": n_seg,
-            "both": int((a & b).sum()),
-            "first_only": int((a & (1 - b)).sum()),
-            "second_only": int(((1 - a) & b).sum()),
-            "neither": int(((1 - a) & (1 - b)).sum()),
-            "agreement": float((a == b).mean()),
-            "kappa": cohen_kappa(a, b, categories=[0, 1]) if varied else np.nan,
-            "alpha": krippendorff_alpha(np.vstack([a, b]).astype(float)) if varied else np.nan,
-        })
-    out = pd.DataFrame(rows, columns=["code_id", "n_segments", "both", "first_only",
-                                      "second_only", "neither", "agreement", "kappa", "alpha"])
+    # the 2 x 2 table of every code at once; kappa and alpha follow from it in closed form
+    a = g["first"].to_numpy(dtype=bool)
+    b = g["second"].to_numpy(dtype=bool)
+    cells = pd.DataFrame({"code_id": g["code_id"].to_numpy(dtype=object), "both": a & b,
+                          "first_only": a & ~b, "second_only": ~a & b, "neither": ~a & ~b})
+    out = cells.groupby("code_id", sort=True).sum().astype("int64").reset_index()
+    both, fo, so, ne = (out[c].to_numpy(dtype=float)
+                        for c in ("both", "first_only", "second_only", "neither"))
+    n = both + fo + so + ne
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Cohen's kappa of presence/absence: (p_o - p_e) / (1 - p_e), chance from the margins
+        p_o = (both + ne) / n
+        p1, p2 = (both + fo) / n, (both + so) / n
+        p_e = p1 * p2 + (1 - p1) * (1 - p2)
+        kappa = (p_o - p_e) / (1 - p_e)
+        # Krippendorff's nominal alpha, two coders, no missing values: from the coincidence
+        # matrix, alpha = 1 - (N - 1) * d / (n_0 * n_1), N = 2n values, d disagreeing units
+        big_n, d = 2 * n, fo + so
+        n_1, n_0 = 2 * both + d, 2 * ne + d
+        alpha = 1 - (big_n - 1) * d / (n_0 * n_1)
+    varied = (both + fo + so > 0) & (ne + fo + so > 0)  # not all absent, not all present
+    out["n_segments"] = n_seg
+    out["agreement"] = p_o
+    out["kappa"] = np.where(varied, kappa, np.nan)
+    out["alpha"] = np.where(varied, alpha, np.nan)
+    out = out[["code_id", "n_segments", "both", "first_only", "second_only", "neither",
+               "agreement", "kappa", "alpha"]]
     out["code_id"] = out["code_id"].astype(TEXT_DTYPE)
     for c in ("n_segments", "both", "first_only", "second_only", "neither"):
         out[c] = out[c].astype("int64")
