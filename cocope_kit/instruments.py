@@ -82,7 +82,15 @@ __all__ = [
 ]
 
 #: Folder of the instruments shipped with the kit.
-INSTRUMENT_DIR: Path = Path(__file__).resolve().parents[1] / "data" / "instruments"
+def _instrument_dir() -> Path:
+    """``data/instruments`` of the project, or the copy a wheel carries inside the package."""
+    project = Path(__file__).resolve().parents[1] / "data" / "instruments"
+    if project.is_dir():
+        return project
+    return Path(__file__).resolve().parent / "_instruments"
+
+
+INSTRUMENT_DIR: Path = _instrument_dir()
 
 #: Allowed values of an item's ``audience`` list.
 AUDIENCES: tuple[str, ...] = ("all", "professional", "student", "family")

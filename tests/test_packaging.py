@@ -66,3 +66,27 @@ def test_readme_shows_the_two_commands_first():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_subpackage_and_the_instruments_go_into_the_wheel():
+    """pyproject lists the packages by hand (the instruments are mapped from data/), so a new
+    subpackage must be added there or a wheel install would lack it."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(data["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for p in (ROOT / "cocope_kit").rglob("__init__.py")}
+    assert on_disk | {"cocope_kit._instruments"} == listed
+    assert data["tool"]["setuptools"]["package-dir"]["cocope_kit._instruments"] == \
+        "data/instruments"
+    assert data["tool"]["setuptools"]["package-data"]["cocope_kit._instruments"] == ["*.yaml"]
+
+
+def test_instruments_are_found_without_the_project_folder(tmp_path, monkeypatch):
+    """In a wheel install there is no data/ next to the package: the packaged copy is used."""
+    import cocope_kit.instruments as inst
+
+    assert inst.INSTRUMENT_DIR == ROOT / "data" / "instruments"  # from a clone
+    fake_pkg = tmp_path / "site-packages" / "cocope_kit"
+    (fake_pkg / "_instruments").mkdir(parents=True)
+    monkeypatch.setattr(inst, "__file__", str(fake_pkg / "instruments.py"))
+    assert inst._instrument_dir() == fake_pkg / "_instruments"
