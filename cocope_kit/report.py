@@ -67,6 +67,21 @@ _PCT = re.compile(r"^(progress|rate|retention.*|share_.*|.*_share|share|percent.
 _COUNT = re.compile(r"^(n|n_.*|members|expected|attended|steps|goals|stories|segments|interviews|"
                     r"ratings|ties|people|pairs|scored|meetings|contributions|k|total_.*)$")
 
+CROSS_COP_ROWS = 60
+"""Per-CoP tables of the cross-CoP report show the rows of at most this many CoPs.
+
+With more CoPs, the report picks them round-robin over the countries (the
+first CoPs of each country by id), says under each table how many rows were
+left out, and points to notebook 05 and ``cocope export`` for all of them.
+Summaries by country, by role group and over all CoPs always use every CoP."""
+
+CROSS_COP_CHARTS = 12
+"""Charts with one bar or line per CoP are drawn for at most this many CoPs.
+
+With more, the GAS chart is drawn per country and the level profile over all
+CoPs together; the other per-CoP charts are left out with a note (the tables
+carry the numbers)."""
+
 _LEFT_OUT = ("{n} {people} left out because consent/assent is missing, pending, refused "
              "or withdrawn.")
 
@@ -144,6 +159,8 @@ class _Doc:
         self.footnotes: list[str] = []
         self._ids: set[str] = set()
         self.hidden: set[str] = set()
+        self.shown_cops: frozenset[str] | None = None  # cross-CoP report: CoPs given rows
+        self.n_cops = 0
 
     def _uid(self, base: str) -> str:
         base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-") or "x"
@@ -192,6 +209,20 @@ class _Doc:
         if df is None or len(df) == 0:
             self.parts.append(f'<p class="empty" id="{uid}">{escape(caption)}: {escape(empty)}</p>')
             return
+        left_out = None
+        if self.shown_cops is not None and "cop_id" in df.columns:
+            keep = df["cop_id"].astype("string").isin(list(self.shown_cops))
+            keep = keep.fillna(False).to_numpy(bool)
+            if not keep.all():
+                gone = df.loc[~keep, "cop_id"]
+                left_out = self._left_out_note(int((~keep).sum()), int(gone.nunique()))
+                df = df.loc[keep]
+        if len(df) == 0:
+            self.parts.append(f'<p class="empty" id="{uid}">{escape(caption)}: '
+                              f"{escape(empty)}</p>")
+            if left_out:
+                self.parts.append(f'<p class="note rows-left-out">{escape(left_out)}</p>')
+            return
         cols = [c for c in (columns or list(df.columns)) if c in df.columns and c not in self.hidden]
         labels = dict(labels or {})
         head = "".join(f'<th scope="col">{escape(labels.get(c, _label(c)))}</th>' for c in cols)
@@ -211,6 +242,14 @@ class _Doc:
             f'<tbody>{"".join(body)}</tbody></table></div>')
         if note:
             self.parts.append(f'<p class="note">{escape(note)}</p>')
+        if left_out:
+            self.parts.append(f'<p class="note rows-left-out">{escape(left_out)}</p>')
+
+    def _left_out_note(self, rows: int, cops: int) -> str:
+        return (f"Left out here: {rows:,} {'row' if rows == 1 else 'rows'} about {cops:,} more "
+                f"{'CoP' if cops == 1 else 'CoPs'} (per-CoP tables show at most "
+                f"{len(self.shown_cops or ())} of the {self.n_cops:,} CoPs). All rows: notebook "
+                "05_cross_cop_evaluation.ipynb, or the data with `cocope export`.")
 
     def figure(self, chart: object, caption: str, fid: str) -> None:
         """Embed a cocope_kit chart (Axes or Figure) as an SVG image, its description as alt text.
@@ -384,19 +423,24 @@ def _survey_instruments(responses: pd.DataFrame) -> list[str]:
 
 
 def _scores(t: dict, inst: str) -> pd.DataFrame | None:
+    """Scale scores of one instrument, computed once per report (several sections use them)."""
     from . import analysis
 
-    resp = t["response"][t["response"]["instrument_id"] == inst]
-    if resp.empty:
-        return None
-    ans = t["answer"][t["answer"]["response_id"].isin(set(resp["response_id"]))]
-    return analysis.scale_scores(resp, ans, inst)
+    memo = t.setdefault("_scale_scores", {})
+    if inst not in memo:
+        resp, ans = _inst_data(t, inst)
+        memo[inst] = None if resp.empty else analysis.scale_scores(resp, ans, inst)
+    return memo[inst]
 
 
 def _inst_data(t: dict, inst: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    resp = t["response"][t["response"]["instrument_id"] == inst]
-    ans = t["answer"][t["answer"]["response_id"].isin(set(resp["response_id"]))]
-    return resp, ans
+    """Responses and answers of one instrument (selected once per report)."""
+    memo = t.setdefault("_inst_data", {})
+    if inst not in memo:
+        resp = t["response"][t["response"]["instrument_id"] == inst]
+        ans = t["answer"][t["answer"]["response_id"].isin(set(resp["response_id"]))]
+        memo[inst] = (resp, ans)
+    return memo[inst]
 
 
 def _inst_title(inst: str) -> str:
@@ -440,6 +484,17 @@ def _chart(doc: _Doc, draw: Callable[[object], object], caption: str, fid: str) 
     doc.figure(chart, caption, fid)
 
 
+def _many_cops(doc: _Doc, what: str) -> bool:
+    """True (and a note in place of the chart) when a chart with one bar or line per CoP
+    would have more than :data:`CROSS_COP_CHARTS` of them."""
+    if doc.n_cops <= CROSS_COP_CHARTS:
+        return False
+    doc.p(f"(Chart of {what} not drawn: {doc.n_cops:,} CoPs are more than "
+          f"{CROSS_COP_CHARTS} that can be told apart in one picture; the table carries the "
+          "numbers.)", "note")
+    return True
+
+
 # ----------------------------------------------------------------------------- sections
 SUPPRESSION_NOTE = ("Cells with fewer than {k} people are hidden (–), and so is one more cell "
                     "of the same group where needed, so that a hidden cell cannot be worked "
@@ -470,7 +525,8 @@ def _fruit_participation(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.Da
               columns=["cop_id", "role_group", "n", "expected", "attended", "rate", "suppressed"],
               labels={"n": "people"})
     voice = _safe(lambda: analysis.voice_equity(att, mem, meet, by=("cop_id",)))
-    if voice is not None and len(voice):
+    if voice is not None and len(voice) and not (
+            by_cop and _many_cops(doc, "students' share of voice and the Lorenz curves per CoP")):
         per_member = _safe(lambda: analysis.contribution_shares(
             att, mem, meet, by=("cop_id", "member_id"), within="cop_id"))
         if by_cop:
@@ -497,14 +553,16 @@ def _fruit_participation(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.Da
 
 
 def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
-                            cop: pd.DataFrame) -> None:
+                            cop: pd.DataFrame) -> pd.DataFrame | None:
+    """The working-together fruits; returns the levels per CoP and wave before suppression."""
     from . import analysis
 
     scores = _safe(lambda: _scores(t, "working_together"))
-    levels = None
+    levels = raw = None
     if scores is not None and len(scores):
         _, ans = _inst_data(t, "working_together")
         levels = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("cop_id", "wave")))
+        raw = None if levels is None else levels.copy()
     if levels is not None and len(levels):
         # one row per CoP and wave: a wave answered by fewer than k people is hidden
         levels = _suppress(levels, n="n", within=["cop_id", "wave"], k=k,
@@ -514,9 +572,12 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
             levels["fit_most_frequent"] = levels["fit_most_frequent"].where(
                 levels["suppressed"] == "", None)
     if levels is not None and (levels["suppressed"] == "").any():
-        _chart(doc, lambda ev: ev.level_profile(levels, min_cell=k),
-               "Subscale means of working together per wave (1–5), with the level reached.",
-               "level-profile")
+        if by_cop and doc.n_cops > CROSS_COP_CHARTS:
+            _pooled_level_profile(doc, scores, t, k=k)
+        else:
+            _chart(doc, lambda ev: ev.level_profile(levels, min_cell=k),
+                   "Subscale means of working together per wave (1–5), with the level reached.",
+                   "level-profile")
     doc.table(levels, "levels", "Level of working together per wave (means of the subscales, 1–5)",
               columns=["cop_id", "wave", "n", "cooperation", "coordination", "collaboration",
                        "level", "n_fit", "fit_most_frequent"],
@@ -525,7 +586,8 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
                    "respondents chose as fitting best.")
     if levels is not None and len(levels):
         tr = _safe(lambda: analysis.level_transitions(levels, by=("cop_id",)))
-        if by_cop and tr is not None and len(tr):
+        if by_cop and tr is not None and len(tr) and not _many_cops(
+                doc, "the level of working together from pre to post per CoP"):
             _chart(doc, lambda ev: ev.level_transitions(tr),
                    "Level of working together from pre to post, one line per CoP.",
                    "level-transitions")
@@ -547,6 +609,25 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
         n_asym = asym.groupby(["cop_id", "wave"]).size().rename("pairs").reset_index()
         doc.table(n_asym, "asymmetric", "Pairs who see their working together very differently "
                   "(ratings of each other differ by 2 or more)", empty="none.")
+    return raw
+
+
+def _pooled_level_profile(doc: _Doc, scores: pd.DataFrame, t: dict, *, k: int) -> None:
+    """The level profile over all CoPs together, per wave (for too many CoPs to draw one by one)."""
+    from . import analysis
+
+    _, ans = _inst_data(t, "working_together")
+    pooled = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("wave",)))
+    if pooled is None or not len(pooled):
+        return
+    pooled = _suppress(pooled, n="n", within=["wave"], k=k,
+                       values=["cooperation", "coordination", "collaboration", "n_fit"])
+    pooled["level"] = pooled["level"].where(pooled["suppressed"] == "", None)
+    if (pooled["suppressed"] == "").any():
+        _chart(doc, lambda ev: ev.level_profile(pooled, min_cell=k),
+               f"Subscale means of working together per wave (1–5), all {doc.n_cops:,} CoPs "
+               "together, with the level reached (the table gives each CoP).",
+               "level-profile-all")
 
 
 def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFrame) -> None:
@@ -561,7 +642,7 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
         title = _inst_title(inst)
         doc.h(3 if by_cop else 4, title, f"survey-{inst}")
         resp, ans = _inst_data(t, inst)
-        scores = _safe(lambda resp=resp, ans=ans, inst=inst: analysis.scale_scores(resp, ans, inst))
+        scores = _safe(lambda inst=inst: _scores(t, inst))
         by = ("country", "cop_id", "wave") if by_cop else ("cop_id", "wave")
         cs = _safe(lambda scores=scores, by=by: analysis.construct_scores(scores, by=by, cop=cop))
         if cs is not None and len(cs):
@@ -874,7 +955,17 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
 
     cop = t["cop"]
     title = "Evaluation report: all CoPs side by side"
+    doc.n_cops = len(cop)
+    if len(cop) > CROSS_COP_ROWS:
+        doc.shown_cops = _shown_cops(cop, CROSS_COP_ROWS)
     doc.open_section("overview", "The CoPs")
+    if doc.shown_cops is not None:
+        doc.p(f"This report covers {len(cop):,} CoPs. Tables with one row per CoP show "
+              f"{len(doc.shown_cops)} of them (the first CoPs of each country, by CoP id) and "
+              "say under each table how many rows were left out; the summaries by country, by "
+              "role group and over all CoPs use every CoP. For the tables with every CoP, run "
+              "notebook 05_cross_cop_evaluation.ipynb; `cocope export --store <file> --out "
+              "<folder>` writes the data as CSV or XLSX.", "lead")
     div = _safe(lambda: analysis.role_diversity(t["member"], by=("cop_id",)))
     over = cop[["cop_id", "name", "school", "country", "language", "cycle"]].copy()
     if div is not None:
@@ -882,6 +973,14 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
                           on="cop_id", how="left")
     over["meetings"] = over["cop_id"].map(t["meeting"].groupby("cop_id").size()).fillna(0).astype(int)
     over = over.sort_values(["country", "cop_id"])
+    agg = {"cops": ("cop_id", "size"), "meetings": ("meetings", "sum")}
+    if "members" in over:
+        agg["members"] = ("members", "sum")
+    countries = over.groupby("country", dropna=False).agg(**agg).reset_index()
+    if "members" in countries:
+        countries["members"] = countries["members"].fillna(0).astype("int64")
+        countries = countries[["country", "cops", "members", "meetings"]]
+    doc.table(countries, "countries", "CoPs per country", labels={"cops": "CoPs"})
     doc.table(over, "cops", "CoPs in this report", labels={"blau_role_groups": "role mix (Blau)"})
     doc.close_section()
 
@@ -893,13 +992,17 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
                        "progress", "on_track", "target_reached", "attainment"])
     gs = _safe(lambda: analysis.gas_scores(t["goal"], t["goal_measurement"],
                                            by=("country", "cop_id"), as_of=as_of, cop=cop))
-    if gs is not None and len(gs):
-        _chart(doc, lambda ev: ev.gas_scores(gs),
-               "GAS T-scores per CoP (50 = every goal attained as expected).", "gas")
-    doc.table(gs, "gas", "Goal Attainment Scaling T-score per CoP",
-              columns=["country", "cop_id", "goals", "scored", "mean_attainment", "tscore"])
     gc = _safe(lambda: analysis.gas_scores(t["goal"], t["goal_measurement"], by="country",
                                            as_of=as_of, cop=cop))
+    if gs is not None and len(gs) and len(gs) <= CROSS_COP_CHARTS:
+        _chart(doc, lambda ev: ev.gas_scores(gs),
+               "GAS T-scores per CoP (50 = every goal attained as expected).", "gas")
+    elif gc is not None and len(gc):
+        _chart(doc, lambda ev: _country_gas_chart(ev, gc),
+               f"GAS T-scores per country, {len(cop):,} CoPs (50 = every goal attained as "
+               "expected); the tables give each CoP.", "gas-country")
+    doc.table(gs, "gas", "Goal Attainment Scaling T-score per CoP",
+              columns=["country", "cop_id", "goals", "scored", "mean_attainment", "tscore"])
     doc.table(gc, "gas-country", "Goal Attainment Scaling T-score per country",
               columns=["country", "goals", "scored", "mean_attainment", "tscore"])
     prog = _safe(lambda: analysis.plan_progress(t["action"], as_of=as_of))
@@ -917,12 +1020,7 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
     _fruit_participation(doc, t, k=k, by_cop=True, cop=cop)
     doc.close_section()
     doc.open_section("working-together", "Level of working together and its change")
-    _fruit_working_together(doc, t, k=k, by_cop=True, cop=cop)
-    levels = None
-    scores = _safe(lambda: _scores(t, "working_together"))
-    if scores is not None and len(scores):
-        _, ans = _inst_data(t, "working_together")
-        levels = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("cop_id", "wave")))
+    levels = _fruit_working_together(doc, t, k=k, by_cop=True, cop=cop)
     if levels is not None and len(levels):
         tm = _safe(lambda: analysis.transition_matrix(analysis.level_transitions(levels)))
         if tm is not None:
@@ -946,6 +1044,30 @@ def _cross_report(doc: _Doc, t: dict, *, as_of: pd.Timestamp, k: int) -> tuple[s
     _fruit_value(doc, t, stories=False)
     doc.close_section()
     return title, f"{len(cop)} CoPs in {cop['country'].nunique()} countries"
+
+
+def _shown_cops(cop: pd.DataFrame, limit: int) -> frozenset[str]:
+    """``limit`` CoPs, round-robin over the countries: the first of each country (by CoP id),
+    then the second, and so on, so that every country has rows in the per-CoP tables."""
+    c = cop[["cop_id", "country"]].astype({"cop_id": "string"}).dropna(subset=["cop_id"])
+    c = c.assign(country=c["country"].astype("string").fillna(""))
+    c = c.sort_values(["country", "cop_id"], kind="stable")
+    c["_rank"] = c.groupby("country").cumcount()
+    c = c.sort_values(["_rank", "country", "cop_id"], kind="stable")
+    return frozenset(c["cop_id"].head(limit).astype(str))
+
+
+def _country_gas_chart(ev: object, gc: pd.DataFrame) -> object:
+    """The GAS chart with one bar per country (its alt text says countries, not CoPs)."""
+    from .charts import set_description
+
+    ax = ev.gas_scores(gc[["country", "goals", "scored", "tscore"]])
+    parts = [f"{c} {'n/a' if v != v else f'{v:.1f}'} ({int(sc)} of {int(g)} goals scored)"
+             for c, g, sc, v in zip(gc["country"], gc["goals"], gc["scored"],
+                                    gc["tscore"].astype(float), strict=True)]
+    set_description(ax, f"GAS T-scores of {len(gc)} countries, all their CoPs together (50 = "
+                        "every goal attained as expected): " + ", ".join(parts) + ".")
+    return ax
 
 
 # ----------------------------------------------------------------------------- public

@@ -234,6 +234,72 @@ def test_levels_equal_analysis(store, cop_html):
         assert rows[r.wave]["n"] == str(r.n)
 
 
+
+# ----------------------------------------------------------------------------- many CoPs
+def test_shown_cops_round_robin_over_countries():
+    from cocope_kit.report import _shown_cops
+
+    cop = pd.DataFrame({"cop_id": ["b2", "a1", "b1", "a2", "a3", "c1"],
+                        "country": ["BE", "AT", "BE", "AT", "AT", "CZ"]})
+    assert _shown_cops(cop, 3) == {"a1", "b1", "c1"}
+    assert _shown_cops(cop, 5) == {"a1", "b1", "c1", "a2", "b2"}
+
+
+def test_cross_report_row_and_chart_limits(store, all_html, monkeypatch):
+    """With more CoPs than the limits, per-CoP tables keep the rows of the chosen CoPs
+    (numbers unchanged), say how many rows were left out, and per-CoP charts give way to
+    the chart per country and a note; summaries still use every CoP."""
+    import cocope_kit.report as rep
+
+    monkeypatch.setattr(rep, "CROSS_COP_ROWS", 2)
+    monkeypatch.setattr(rep, "CROSS_COP_CHARTS", 2)
+    text = report_html(store, as_of=AS_OF)
+    p, full = parse(text), parse(all_html)
+    shown = {"at-graz", "be-gent"}  # the first CoP of the first two countries
+    assert {r["cop_id"] for r in p.tables["t-cops"]["rows"]} == shown
+    # numbers of the shown CoPs are those of the full report and of the analysis
+    t = consented(store)
+    gs = analysis.gas_scores(t["goal"], t["goal_measurement"], by="cop_id", as_of=AS_OF)
+    rows = {r["cop_id"]: r for r in p.tables["t-gas"]["rows"]}
+    assert set(rows) == shown
+    for cop_id, ts in zip(gs.cop_id, gs.tscore, strict=True):
+        if cop_id in shown:
+            assert rows[cop_id]["tscore"] == f"{ts:.1f}"
+    for tid in ("t-levels", "t-scores-working-together", "t-reliability-cop-climate"):
+        assert p.tables[tid]["rows"] == [r for r in full.tables[tid]["rows"]
+                                         if r["cop_id"] in shown], tid
+    # summaries keep every CoP
+    assert p.tables["t-gas-country"] == full.tables["t-gas-country"]
+    assert p.tables["t-transitions"] == full.tables["t-transitions"]
+    countries = {r["country"]: r for r in p.tables["t-countries"]["rows"]}
+    assert set(countries) == {"AT", "BE", "PT", "SK"}
+    assert all(r["cops"] == "1" for r in countries.values())
+    assert sum(int(r["members"]) for r in countries.values()) == len(t["member"])
+    # the notes: counts of left-out rows, and where to get them
+    left = len(full.tables["t-levels"]["rows"]) - len(p.tables["t-levels"]["rows"])
+    assert left > 0
+    notes = re.findall(r'<p class="note rows-left-out">(.*?)</p>', text)
+    assert len(notes) >= 10
+    assert f"Left out here: {left} rows about 2 more CoPs (per-CoP tables show at most 2 of " \
+           "the 4 CoPs)." in text
+    assert "Left out here: 2 rows about 2 more CoPs" in notes[0]
+    assert all("notebook 05_cross_cop_evaluation.ipynb" in n and "cocope export" in n
+               for n in notes)
+    assert "This report covers 4 CoPs. Tables with one row per CoP show 2 of them" in text
+    # charts: per country / all CoPs together instead of one bar or line per CoP
+    assert {"f-gas-country", "f-level-profile-all"} <= p.ids
+    assert not {"f-gas", "f-voice-shares", "f-lorenz", "f-level-profile",
+                "f-level-transitions"} & p.ids
+    assert {"f-gas", "f-level-profile"} <= full.ids
+    assert "4 CoPs are more than 2 that can be told apart in one picture" in text
+    alt = [i["alt"] for i in p.imgs if "GAS T-scores of 4 countries" in i["alt"]]
+    assert len(alt) == 1 and "AT " in alt[0] and "CoPs" not in alt[0].split(":")[1]
+
+
+def test_cross_report_within_limits_has_no_notes(all_html):
+    assert "rows-left-out" not in all_html and "can be told apart" not in all_html
+
+
 # ----------------------------------------------------------------------------- privacy
 def test_consent_statement(cop_html, all_html):
     assert "1 person is left out because consent/assent is missing, pending, refused or withdrawn" \
