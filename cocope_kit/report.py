@@ -623,6 +623,7 @@ def _pooled_level_profile(doc: _Doc, scores: pd.DataFrame, t: dict, *, k: int) -
     pooled = _suppress(pooled, n="n", within=["wave"], k=k,
                        values=["cooperation", "coordination", "collaboration", "n_fit"])
     pooled["level"] = pooled["level"].where(pooled["suppressed"] == "", None)
+    pooled.insert(0, "cop_id", "all CoPs")  # level_profile labels the bars by CoP and wave
     if (pooled["suppressed"] == "").any():
         _chart(doc, lambda ev: ev.level_profile(pooled, min_cell=k),
                f"Subscale means of working together per wave (1–5), all {doc.n_cops:,} CoPs "
