@@ -953,7 +953,7 @@ def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     names = s[key].astype(str).tolist()
     t = s["tscore"].astype(float).to_numpy()
     n = len(names)
-    ax = st.new_ax(ax, (max(6.5, 1.5 * n + 3), 6))
+    ax = st.new_ax(ax, (min(max(6.5, 1.5 * n + 3), 13.0), 6))  # wider would shrink the text
     colors = [st.BLUISH_GREEN if v >= 50 else st.VERMILLION for v in t]
     hatch = ["" if v >= 50 else "//" for v in t]
     bars = ax.bar(range(n), np.nan_to_num(t - 50), bottom=50, color=colors, hatch=hatch,
