@@ -526,13 +526,8 @@ def _blank(s: pd.Series) -> pd.Series:
     """Missing: None, NaN, NaT, NA, or a string of only spaces."""
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        # look at each distinct value once: ids and codes repeat down a column
-        codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
-        blank_u = np.fromiter((isinstance(v, str) and v.strip() == "" for v in uniq),
-                              dtype=bool, count=len(uniq))
-        if blank_u.any():
-            miss = miss | pd.Series(np.where(codes >= 0, blank_u[np.maximum(codes, 0)], False),
-                                    index=s.index)
+        strs = _map_distinct(s, lambda v: isinstance(v, str) and v.strip() == "")
+        miss = miss | strs.fillna(False).astype(bool)
     return miss.astype(bool)
 
 
@@ -647,10 +642,25 @@ def _map_distinct(s: pd.Series, fn) -> pd.Series:
     Only for functions that give equal results for equal values (pandas hashes
     ``1``, ``1.0`` and ``True`` alike).
     """
-    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    values = s.to_numpy(dtype=object)
+    try:
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (a dict or list given for a json column): one by one
+        return pd.Series([None if _missing(v) else fn(v) for v in values], index=s.index,
+                         dtype=object)
     done = np.empty(len(uniq) + 1, dtype=object)  # the last slot: missing
     done[:-1] = [fn(v) for v in uniq]
     return pd.Series(done[codes], index=s.index, dtype=object)
+
+
+def _missing(v: object) -> bool:
+    """True for None, NaN, NaT, NA (a scalar test that copes with lists and dicts)."""
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):  # list-likes
+        return False
 
 
 def _date_text(v):

@@ -72,7 +72,7 @@ def catalogue(t, wt):
         (A.construct_scores, lambda: A.construct_scores(climate, by=("country", "wave"), cop=cop),
          ["country", "wave", "construct", "n", "mean", "sd", "median", "ci_low", "ci_high"]),
         (A.reliability, lambda: A.reliability(t["response"], t["answer"], "learning_community"),
-         ["cop_id", "construct", "alpha", "ci_low", "ci_high", "n", "k"]),
+         ["cop_id", "wave", "construct", "alpha", "ci_low", "ci_high", "n", "k"]),
         (A.prepost_change, lambda: A.prepost_change(climate),
          ["cop_id", "construct", "method", "test", "n_pre", "n_post", "n_pairs", "mean_pre",
           "mean_post", "mean_diff", "w_plus", "w_minus", "u", "p_value", "rank_biserial", "dz",
