@@ -526,8 +526,17 @@ def _blank(s: pd.Series) -> pd.Series:
     """Missing: None, NaN, NaT, NA, or a string of only spaces."""
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        strs = _map_distinct(s, lambda v: isinstance(v, str) and v.strip() == "")
-        miss = miss | strs.fillna(False).astype(bool)
+        # look at each distinct value once: ids and codes repeat down a column
+        values = s.to_numpy(dtype=object)
+        try:
+            codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # unhashable cells (a dict or list for a json column)
+            codes, uniq = np.arange(len(values)), values
+        blank_u = np.fromiter((isinstance(v, str) and v.strip() == "" for v in uniq),
+                              dtype=bool, count=len(uniq))
+        if blank_u.any():
+            miss = miss | pd.Series(np.where(codes >= 0, blank_u[np.maximum(codes, 0)], False),
+                                    index=s.index)
     return miss.astype(bool)
 
 
