@@ -56,32 +56,15 @@ from .analysis.harvest import (
     tag_counts,
 )
 from .errors import UsageError
+from .report import BASE_CSS
 
 __all__ = ["FORMATS", "harvest_html", "harvest_markdown", "md_escape", "safe_link", "write_harvest"]
 
 FORMATS = ("html", "md")
 """Formats :func:`write_harvest` writes."""
 
-_CSS = """
-:root{color-scheme:light}
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;
- color:#1a1a1a;background:#fff;margin:0;line-height:1.5;font-size:16px}
-header,main,footer{max-width:60rem;margin:0 auto;padding:0 1.25rem}
-header{padding-top:1.5rem;border-bottom:4px solid #009E73}
-h1{font-size:2rem;margin:.2rem 0 .5rem}
-h2{font-size:1.5rem;margin-top:2.2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
-h3{font-size:1.2rem;margin-top:1.5rem}
-.lead{font-size:1.1rem;color:#333}
-.privacy{background:#f3f7f5;border-left:4px solid #006e50;padding:.6rem 1rem}
-.empty,.meta,.tags{font-size:.92rem;color:#444}
-a{color:#005a8c}
-.table-wrap{overflow-x:auto;margin:.8rem 0}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
-caption{text-align:left;font-weight:600;padding:.3rem 0}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#eef2f0}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+_CSS = BASE_CSS + """
+.meta,.tags{font-size:.92rem;color:#444}
 article.lesson{border:1px solid #ddd;border-left:6px solid #56B4E9;border-radius:6px;
  padding:.5rem 1rem;margin:.8rem 0}
 article.lesson h4{margin:.2rem 0;font-size:1.08rem}
@@ -92,15 +75,9 @@ article.lesson p{margin:.3rem 0}
 .k-side_effect{border-left-color:#CC79A7!important}
 .k-insight{border-left-color:#56B4E9!important}
 .k-resource{border-left-color:#0072B2!important}
-footer.foot{border-top:1px solid #ddd;margin-top:3rem;padding-bottom:2rem;font-size:.9rem}
 @media print{
- body{font-size:11pt}
- article.lesson,table{break-inside:avoid;page-break-inside:avoid}
- h2,h3,h4{break-after:avoid;page-break-after:avoid}
- a{color:#000}
- header,main,footer{max-width:none;padding:0}
+ article.lesson{break-inside:avoid;page-break-inside:avoid}
 }
-@page{size:A4;margin:1.6cm}
 """
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&#$])")

@@ -55,7 +55,7 @@ import pandas as pd
 
 from .errors import UsageError
 
-__all__ = ["write_report", "write_reports", "report_html", "SUPPORTED_LANGUAGES"]
+__all__ = ["BASE_CSS", "write_report", "write_reports", "report_html", "SUPPORTED_LANGUAGES"]
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en",)
 """Languages the report texts exist in; others fall back to English with a note."""
@@ -284,7 +284,7 @@ class _Doc:
         return f"[{i}]"
 
 
-_CSS = """
+BASE_CSS = """
 :root{color-scheme:light}
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;
@@ -297,10 +297,6 @@ h3{font-size:1.2rem;margin-top:1.8rem}
 .lead{font-size:1.1rem;color:#333}
 .privacy{background:#f3f7f5;border-left:4px solid #006e50;padding:.6rem 1rem}
 .note,.empty{font-size:.92rem;color:#444}
-.lang-note{background:#fff6d6;border-left:4px solid #8a6d00;padding:.6rem 1rem}
-nav{max-width:64rem;margin:1rem auto;padding:0 1.25rem}
-nav ol{padding-left:1.4rem;margin:.2rem 0}
-nav ol ol{font-size:.95rem}
 a{color:#005a8c}
 .table-wrap{overflow-x:auto;margin:.8rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
@@ -308,6 +304,25 @@ caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}
 th{background:#eef2f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+footer.foot{border-top:1px solid #ddd;margin-top:3rem;padding-bottom:2rem;font-size:.9rem}
+@media print{
+ body{font-size:11pt;background:#fff;color:#000}
+ h2,h3,h4{break-after:avoid;page-break-after:avoid}
+ table{break-inside:avoid;page-break-inside:avoid}
+ th,.privacy{background:#fff}
+ a{color:#000;text-decoration:none}
+ header,main,footer,nav{max-width:none;padding:0}
+}
+@page{size:A4;margin:1.6cm}
+"""
+"""Page, heading, table and print styles shared by the report and the harvest document
+(:mod:`cocope_kit.harvest_doc`); each adds its own rules after these."""
+
+_CSS = BASE_CSS + """
+.lang-note{background:#fff6d6;border-left:4px solid #8a6d00;padding:.6rem 1rem}
+nav{max-width:64rem;margin:1rem auto;padding:0 1.25rem}
+nav ol{padding-left:1.4rem;margin:.2rem 0}
+nav ol ol{font-size:.95rem}
 figure{margin:1rem 0}
 figure img{max-width:100%;height:auto;display:block;border:1px solid #e5e5e5}
 figcaption{font-size:.92rem;color:#333;margin-top:.3rem}
@@ -319,21 +334,14 @@ blockquote footer{font-size:.9rem;color:#444;padding:0;margin:0}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
 .card h4{margin:.2rem 0}
 .kind{font-size:.85rem;font-weight:600;color:#333}
-footer.foot{border-top:1px solid #ddd;margin-top:3rem;padding-bottom:2rem;font-size:.9rem}
 @media print{
- body{font-size:11pt;background:#fff;color:#000}
  h2{break-before:page;page-break-before:always}
  nav h2,h2#summary,h2#notes{break-before:auto;page-break-before:auto}
- h2,h3,h4{break-after:avoid;page-break-after:avoid}
- figure,table,blockquote,.card{break-inside:avoid;page-break-inside:avoid}
+ figure,blockquote,.card{break-inside:avoid;page-break-inside:avoid}
  figure img{max-width:100%;max-height:24cm;border:0}
  .table-wrap{overflow:visible}
- th{background:#fff}
- .privacy,.lang-note,blockquote{background:#fff}
- a{color:#000;text-decoration:none}
- header,main,footer,nav{max-width:none;padding:0}
+ .lang-note,blockquote{background:#fff}
 }
-@page{size:A4;margin:1.6cm}
 """
 
 

@@ -40,6 +40,7 @@ FORBIDDEN = {
     "report": ("ipywidgets",),
     "cycle": ("matplotlib", "ipywidgets"),
     "harvest_doc": ("ipywidgets",),
+    "exports": ("matplotlib", "ipywidgets"),
 }
 
 

@@ -75,3 +75,21 @@ def test_report_prints_to_pdf(reports, page, screenshots):
     assert data.startswith(b"%PDF") and len(data) > 10_000
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
     assert pages > 2, pages
+
+
+def test_harvest_document_in_browser(page, screenshots, tmp_path):
+    """The standalone harvest document (shares the report's styles): clean, axe-clean."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from cocope_kit.harvest_doc import write_harvest
+
+    store = write_demo(ck.open_store(":memory:"))
+    path = write_harvest(store, tmp_path / "harvest.html")
+    errors, failed, requests = _open(page, path)
+    assert errors == [] and failed == []
+    assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+    assert page.locator("article.lesson").count() == len(store.read("lesson"))
+    result = Axe().run(page)
+    violations = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]]
+    assert violations == [], violations
+    page.screenshot(path=str(screenshots / "harvest.png"), full_page=True)
