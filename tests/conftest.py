@@ -1,4 +1,5 @@
-"""Shared fixtures: an in-memory store, one valid row per table, a temporary store path."""
+"""Shared fixtures: an in-memory store, one valid row per table, a temporary store path,
+the demo store as the analyses load it."""
 
 from __future__ import annotations
 
@@ -91,3 +92,16 @@ def _minimal_rows() -> dict[str, list[dict]]:
 def minimal_rows():
     """One valid, mutually consistent set of rows for every table except ``audit``."""
     return _minimal_rows()
+
+
+@pytest.fixture(scope="module")
+def demo_analysis_tables():
+    """``analysis.load_tables`` of the demo store (built once per test module)."""
+    from cocope_kit import analysis
+    from cocope_kit.demo import write_demo
+
+    store = write_demo(ck.open_store(":memory:"))
+    try:
+        yield analysis.load_tables(store)
+    finally:
+        store.close()

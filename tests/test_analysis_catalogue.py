@@ -5,20 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import cocope_kit as ck
 from cocope_kit import analysis as A
 from cocope_kit.errors import CocopeError
 
-demo = pytest.importorskip("cocope_kit.demo")
-
 
 @pytest.fixture(scope="module")
-def t():
-    store = demo.write_demo(ck.open_store(":memory:"))
-    try:
-        yield A.load_tables(store)
-    finally:
-        store.close()
+def t(demo_analysis_tables):
+    return demo_analysis_tables
 
 
 @pytest.fixture(scope="module")

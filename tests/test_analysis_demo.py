@@ -8,19 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import cocope_kit as ck
 from cocope_kit import analysis as A
-
-demo = pytest.importorskip("cocope_kit.demo")
 
 
 @pytest.fixture(scope="module")
-def t():
-    store = demo.write_demo(ck.open_store(":memory:"))
-    try:
-        yield A.load_tables(store)
-    finally:
-        store.close()
+def t(demo_analysis_tables):
+    return demo_analysis_tables
 
 
 @pytest.fixture(scope="module")

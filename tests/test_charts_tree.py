@@ -365,7 +365,8 @@ def test_ten_steps_with_long_titles_stay_readable():
 
 @pytest.mark.slow
 def test_demo_trees():
-    demo = pytest.importorskip("cocope_kit.demo")
+    from cocope_kit import demo
+
     store = demo.write_demo(ck.open_store(":memory:"))
     actions, lessons = store.read("action"), store.read("lesson")
     for cop_id in store.read("cop")["cop_id"]:
