@@ -526,12 +526,7 @@ def _blank(s: pd.Series) -> pd.Series:
     """Missing: None, NaN, NaT, NA, or a string of only spaces."""
     miss = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        # look at each distinct value once: ids and codes repeat down a column
-        values = s.to_numpy(dtype=object)
-        try:
-            codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # unhashable cells (a dict or list for a json column)
-            codes, uniq = np.arange(len(values)), values
+        codes, uniq = _distinct(s)  # each distinct value once: ids and codes repeat
         blank_u = np.fromiter((isinstance(v, str) and v.strip() == "" for v in uniq),
                               dtype=bool, count=len(uniq))
         if blank_u.any():
@@ -651,15 +646,30 @@ def _map_distinct(s: pd.Series, fn) -> pd.Series:
     Only for functions that give equal results for equal values (pandas hashes
     ``1``, ``1.0`` and ``True`` alike).
     """
+    codes, uniq = _distinct(s)
+    done = np.empty(len(uniq) + 1, dtype=object)  # the last slot: missing
+    done[:-1] = [None if _missing(v) else fn(v) for v in uniq]
+    return pd.Series(done[codes], index=s.index, dtype=object)
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 = missing) and distinct values of ``s``, as :func:`pandas.factorize`.
+
+    A column holding unhashable cells (a dict or list given for a json column)
+    cannot be factorised; then every cell is its own value.
+
+    >>> codes, uniq = _distinct(pd.Series(["a", None, "a", {"x": 1}]))
+    >>> codes.tolist(), [type(v).__name__ for v in uniq]
+    ([0, -1, 2, 3], ['str', 'NoneType', 'str', 'dict'])
+    >>> _distinct(pd.Series(["a", None, "a"]))[0].tolist()
+    [0, -1, 0]
+    """
     values = s.to_numpy(dtype=object)
     try:
-        codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # unhashable cells (a dict or list given for a json column): one by one
-        return pd.Series([None if _missing(v) else fn(v) for v in values], index=s.index,
-                         dtype=object)
-    done = np.empty(len(uniq) + 1, dtype=object)  # the last slot: missing
-    done[:-1] = [fn(v) for v in uniq]
-    return pd.Series(done[codes], index=s.index, dtype=object)
+        return pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        codes = np.array([-1 if _missing(v) else i for i, v in enumerate(values)], dtype=np.intp)
+        return codes, values
 
 
 def _missing(v: object) -> bool:

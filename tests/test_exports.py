@@ -262,6 +262,17 @@ def test_qdc_errors(store, tmp_path):
     with pytest.raises(CocopeError, match="no codebook 'nope'"):
         write_qdc(store, tmp_path / "x.qdc", codebook="nope")
 
+    class Loop(Broken):
+        def read(self, table):
+            return super().read(table).assign(parent_id=["b", "a"])
+
+    with pytest.raises(ValidationError, match=r"code row 1, column 'parent_id'.*loops back to 'a'"):
+        write_qdc(Loop(), tmp_path / "loop.qdc")
+    assert not (tmp_path / "loop.qdc").exists()
+    f.write_text("<CodeBook", encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a readable XML file"):
+        read_qdc(f)
+
 
 # ----------------------------------------------------------------------------- store + CLI
 def test_store_export_formats(store, tmp_path):

@@ -49,13 +49,6 @@ def _frame(table: str, df: object, *, param: str, need: Sequence[str] = ()) -> p
     return _coerce(table, df)
 
 
-def _coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with the columns and dtypes of ``table`` (memoised inside :func:`shared_work`)."""
-    if _already_typed(table, df):
-        return df[TABLES[table].column_names].reset_index(drop=True)
-    return typed(table, df)
-
-
 _DTYPES = {"text": TEXT_DTYPE, "json": TEXT_DTYPE, "int": "Int64", "real": "float64",
            "bool": "boolean", "date": "datetime64[ns]", "timestamp": "datetime64[ns, UTC]"}
 
@@ -170,4 +163,9 @@ def _memo(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_coerce = _memo(_coerce)
+@_memo
+def _coerce(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the columns and dtypes of ``table`` (memoised inside :func:`shared_work`)."""
+    if _already_typed(table, df):
+        return df[TABLES[table].column_names].reset_index(drop=True)
+    return typed(table, df)
