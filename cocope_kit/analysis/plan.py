@@ -210,6 +210,38 @@ def _canonical(cycle: list) -> tuple:
     return tuple(cycle[i:] + cycle[:i])
 
 
+def _cyclic_core(succ: Mapping[Hashable, set]) -> set:
+    """The nodes left after taking away, again and again, every node that no edge leaves
+    or no edge enters (Kahn's peeling): those cannot lie on a cycle, so in a plan without
+    cycles nothing is left and no component search is needed.
+
+    >>> sorted(_cyclic_core({"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}))
+    ['a', 'b', 'c']
+    """
+    pred: dict[Hashable, set] = {v: set() for v in succ}
+    for v, ws in succ.items():
+        for w in ws:
+            pred.setdefault(w, set()).add(v)
+    out_deg = {v: len(succ.get(v, ())) for v in pred}
+    in_deg = {v: len(ps) for v, ps in pred.items()}
+    gone: set = set()
+    todo = [v for v in pred if out_deg[v] == 0 or in_deg[v] == 0]
+    while todo:
+        v = todo.pop()
+        if v in gone:
+            continue
+        gone.add(v)
+        for w in succ.get(v, ()):
+            in_deg[w] -= 1
+            if in_deg[w] == 0 and w not in gone:
+                todo.append(w)
+        for u in pred[v]:
+            out_deg[u] -= 1
+            if out_deg[u] == 0 and u not in gone:
+                todo.append(u)
+    return set(pred) - gone
+
+
 def _find_cycles(nodes: Sequence[Hashable], succ: Mapping[Hashable, set]) -> list[tuple]:
     """Elementary cycles, each rotated to start at its smallest id, sorted by length then ids.
 
@@ -223,7 +255,8 @@ def _find_cycles(nodes: Sequence[Hashable], succ: Mapping[Hashable, set]) -> lis
             found.add((v,))
             cyclic.add(v)
     no_loops = {v: {w for w in succ.get(v, ()) if w != v} for v in nodes}
-    comps = [sorted(c) for c in _sccs(sorted(nodes), {v: sorted(ws) for v, ws in no_loops.items()})]
+    core = _cyclic_core(no_loops)
+    comps = [sorted(c) for c in _sccs(sorted(core), {v: sorted(no_loops[v] & core) for v in core})]
     comps = [c for c in comps if len(c) > 1]
     for comp in sorted(comps):
         cyclic.update(comp)
@@ -468,7 +501,7 @@ def validate_plan(
                      f"start {a!r} on or after {_day(d)} or finish {b!r} earlier", ""))
 
     # no owner
-    owned = set(own.loc[own["action_id"].notna() & own["member_id"].notna(), "action_id"])
+    owned = set(own.loc[own["action_id"].notna() & own["member_id"].notna(), "action_id"].tolist())
     for a in act.loc[live & ~act["action_id"].isin(owned), "action_id"]:
         rows.append(("no_owner", a, f"nobody is responsible for step {a!r}; "
                                     "name at least one owner (responsibility can be shared)", ""))
