@@ -161,6 +161,26 @@ class _Doc:
         self.hidden: set[str] = set()
         self.shown_cops: frozenset[str] | None = None  # cross-CoP report: CoPs given rows
         self.n_cops = 0
+        self.waves: list[str] = []  # survey waves in the order collected (analysis.wave_order)
+
+    def in_wave_order(self, df: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+        """Rows with waves in the order they were collected (``pre`` before ``post``), the
+        columns shown before ``wave`` keeping their order, rows within a wave theirs."""
+        if "wave" not in cols or len(df) < 2:
+            return df
+        before = [c for c in cols[:list(cols).index("wave")] if c in df.columns]
+        rank = {w: i for i, w in enumerate(self.waves)}
+        wave = df["wave"].astype(object).map(lambda w: rank.get(str(w), len(rank)))
+        keys = [pd.factorize(df[c].astype(object), use_na_sentinel=False)[0] for c in before]
+        order = np.lexsort([np.arange(len(df)), wave.to_numpy(), *keys[::-1]])
+        return df.iloc[order]
+
+    def latest_wave(self, waves: pd.Series) -> str:
+        """The last collected of these waves (by :attr:`waves`; unknown labels count as later,
+        the last of them by label)."""
+        have = sorted(set(waves.dropna().astype(str)))
+        rank = {w: i for i, w in enumerate(self.waves)}
+        return max(have, key=lambda w: (rank.get(w, len(rank)), w), default="")
 
     def _uid(self, base: str) -> str:
         base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-") or "x"
@@ -223,7 +243,9 @@ class _Doc:
             if left_out:
                 self.parts.append(f'<p class="note rows-left-out">{escape(left_out)}</p>')
             return
-        cols = [c for c in (columns or list(df.columns)) if c in df.columns and c not in self.hidden]
+        order = [c for c in (columns or list(df.columns)) if c in df.columns]
+        df = self.in_wave_order(df, order)
+        cols = [c for c in order if c not in self.hidden]
         labels = dict(labels or {})
         head = "".join(f'<th scope="col">{escape(labels.get(c, _label(c)))}</th>' for c in cols)
         body = []
@@ -608,7 +630,7 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
     asym = _safe(lambda: analysis.asymmetric_pairs(t["pair_rating"]))
     pr = t["pair_rating"]
     if not by_cop and len(pr):
-        wave = "post" if (pr["wave"] == "post").any() else str(pr["wave"].dropna().iloc[-1])
+        wave = doc.latest_wave(pr["wave"])
         _chart(doc, lambda ev: ev.network(pr, t["member"], asymmetric=asym,
                                           cop_id=str(pr["cop_id"].iloc[0]), wave=wave),
                f"The collaboration network ({wave}): who rates working together with whom.",
@@ -726,8 +748,7 @@ def _role_group_chart(doc: _Doc, rg: pd.DataFrame | None, *, k: int, title: str,
     naming the role groups that are hidden (never their numbers)."""
     if rg is None or not len(rg):
         return
-    waves = list(dict.fromkeys(rg["wave"].astype(str)))
-    wave = "post" if "post" in waves else waves[-1]
+    wave = doc.latest_wave(rg["wave"])
     one = rg[rg["wave"].astype(str) == wave]
     if not (one["suppressed"] == "").any():
         doc.p(f"{title}: every role group in the {wave} wave has fewer than {k} respondents "
@@ -1094,6 +1115,7 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
     """The HTML text of the report :func:`write_report` writes (same parameters, no file)."""
     import matplotlib
 
+    from . import analysis
     from .charts._style import RC_PARAMS
 
     _check_args(min_cell, language, names)
@@ -1105,6 +1127,7 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
         raise UsageError(f"as_of must be a date like 2026-06-30, got {as_of!r}") from e
     t, register = _load(store, cop_id, names)
     doc = _Doc()
+    doc.waves = _safe(lambda: analysis.wave_order(t["response"])) or []
     with matplotlib.rc_context(RC_PARAMS):
         if cop_id is None:
             title, sub = _cross_report(doc, t, as_of=day, k=int(min_cell))

@@ -25,6 +25,7 @@ from cocope_kit.analysis import (
     reliability,
     scale_scores,
     surveys,
+    wave_order,
 )
 from cocope_kit.errors import UsageError, ValidationError
 from cocope_kit.instruments import load_instrument
@@ -316,3 +317,19 @@ def test_everything_independent_of_row_order():
         reliability(resp, ans, "cop_climate"),
         reliability(resp.sample(frac=1, random_state=1), ans.sample(frac=1, random_state=2),
                     "cop_climate"))
+
+
+def test_wave_order_follows_the_first_submission_not_the_label():
+    t = pd.DataFrame({
+        "response_id": list("abcdefg"), "cop_id": "c", "respondent_id": list("pqrstuv"),
+        # alphabetically: end, mid, start, zzz; collected: start, mid, end; zzz has no time
+        "wave": ["end", "start", "mid", "start", "end", "zzz", None],
+        "submitted_at": pd.to_datetime(["2026-06-01", "2026-01-10", "2026-03-05", "2026-01-09",
+                                        "2026-05-30", None, "2025-01-01"]),
+    })
+    assert wave_order(t) == ["start", "mid", "end", "zzz"]
+    # two waves whose first answers come at the same moment: by label
+    t.loc[2, "submitted_at"] = pd.Timestamp("2026-01-09")
+    assert wave_order(t) == ["mid", "start", "end", "zzz"]
+    with pytest.raises(UsageError, match="submitted_at"):
+        wave_order(t.drop(columns="submitted_at"))

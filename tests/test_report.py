@@ -444,3 +444,16 @@ def test_cli_report_bad_args(db, tmp_path, capsys, argv, code, msg):
     assert main(args) == code
     _, err = capsys.readouterr()
     assert msg in err and "Traceback" not in err
+
+
+def test_waves_in_the_order_collected(cop_html, all_html):
+    # the analysis tables sort wave labels alphabetically (post before pre); the report shows
+    # them as collected, keeping the CoP order of the cross-CoP tables
+    for html, tid in ((cop_html, "t-reliability-learning-community"), (cop_html, "t-levels"),
+                      (all_html, "t-reliability-all-cop-climate")):
+        waves = [r["wave"] for r in parse(html).tables[tid]["rows"]]
+        assert waves == sorted(waves, key=["pre", "post"].index), tid
+        assert set(waves) == {"pre", "post"}
+    rows = parse(all_html).tables["t-levels"]["rows"]
+    assert [(r["cop_id"], r["wave"]) for r in rows][:4] == [
+        ("at-graz", "pre"), ("at-graz", "post"), ("be-gent", "pre"), ("be-gent", "post")]

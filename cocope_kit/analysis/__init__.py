@@ -63,7 +63,13 @@ from .qualitative import (  # noqa: E402
     exemplar_quotes,
     segments,
 )
-from .surveys import construct_scores, likert_counts, prepost_change, reliability  # noqa: E402
+from .surveys import (  # noqa: E402
+    construct_scores,
+    likert_counts,
+    prepost_change,
+    reliability,
+    wave_order,
+)
 from .value import feedback_summary, story_cycles, value_stories  # noqa: E402
 
 __all__ += [
@@ -87,6 +93,7 @@ __all__ += [
     "construct_scores",
     "reliability",
     "prepost_change",
+    "wave_order",
     # network
     "network_measures",
     "role_matrix",

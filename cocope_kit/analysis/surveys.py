@@ -54,6 +54,7 @@ __all__ = [
     "construct_scores",
     "reliability",
     "prepost_change",
+    "wave_order",
 ]
 
 MISSING_LABEL = "don't know / missing"
@@ -343,6 +344,39 @@ def construct_scores(
     out["ci_low"] = mean - half
     out["ci_high"] = mean + half
     return out
+
+
+def wave_order(responses: pd.DataFrame) -> list[str]:
+    """The survey waves in the order they were collected.
+
+    Wave labels are free text (``pre``, ``post``, ``mid``, ``2027-spring``), so
+    the tables sort them alphabetically, which puts ``post`` before ``pre``.
+    Reports and notebooks can show them in time order with this list.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Rows of the ``response`` table (``wave``, ``submitted_at``).
+
+    Returns
+    -------
+    list of str
+        Every wave label once, by its earliest ``submitted_at``; waves
+        submitted at the same moment, and waves without a time, follow by
+        label (those without a time last).
+
+    Examples
+    --------
+    >>> from cocope_kit.demo import demo_tables
+    >>> wave_order(demo_tables()["response"])
+    ['pre', 'post']
+    """
+    resp = _frame("response", responses, param="responses", need=("wave", "submitted_at"))
+    resp = resp[resp["wave"].notna().to_numpy(dtype=bool)]
+    first = resp.groupby(resp["wave"].astype(str), sort=False)["submitted_at"].min()
+    dated = first.dropna()
+    undated = sorted(set(first.index) - set(dated.index))
+    return [str(w) for w, _ in sorted(dated.items(), key=lambda x: (x[1], x[0]))] + undated
 
 
 def reliability(
