@@ -34,6 +34,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -53,6 +54,37 @@ _CHUNK = 900  # stays below SQLite's limit of host parameters per statement
 _BUSY_MS = 60_000
 
 Rows = pd.DataFrame | Sequence[Mapping] | Mapping
+
+
+def _use_wal(con: sqlite3.Connection, busy_ms: int = _BUSY_MS) -> None:
+    """Put the store in WAL mode, waiting for other processes that open it at the same time.
+
+    Switching to WAL needs the file to itself, and SQLite does not run the busy
+    handler for ``PRAGMA journal_mode`` (so ``busy_timeout`` does not help): when
+    several processes open a new store at once, one may get "database is locked"
+    at once, or have the switch refused (the pragma then answers the old mode).
+    WAL stays set in the file, so a store opened before needs no switch and no
+    lock. Otherwise the switch is tried again, waiting 5 ms, then twice as long
+    each time up to 0.1 s, for at most ``busy_ms``; another process finishing the
+    switch meanwhile counts as done.
+    """
+    deadline = time.monotonic() + busy_ms / 1000
+    pause = 0.005
+    while True:
+        try:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            if str(con.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() == "wal":
+                return
+            error = sqlite3.OperationalError("database is locked (the switch to WAL was refused)")
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+            error = e
+        if time.monotonic() >= deadline:
+            raise error
+        time.sleep(pause)
+        pause = min(2 * pause, 0.1)
 
 
 def _now() -> str:
@@ -101,7 +133,7 @@ class Store:
             self._con = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
             self._con.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
             if self.path != ":memory:":
-                self._con.execute("PRAGMA journal_mode = WAL")
+                _use_wal(self._con)
                 self._con.execute("PRAGMA synchronous = NORMAL")
             self._con.execute("PRAGMA foreign_keys = ON")
             self._con.execute("SELECT count(*) FROM sqlite_master").fetchone()
