@@ -431,8 +431,10 @@ def level_of_working_together(
     # wt_fit beside the level: one answer per response, of the responses in the groups
     counts = np.zeros((n_groups, 3))
     if answers is not None:
-        ans = _frame("answer", answers, param="answers", need=("response_id", "item_id", "value"))
-        fit = ans[(ans["item_id"] == FIT_ITEM).to_numpy() & ans["value"].isin([1, 2, 3]).to_numpy()]
+        ans, _, _, i_code, i_uniq = _answer_keys(answers)  # factorised once in run_catalogue
+        is_fit = i_code == (i_uniq.get_loc(FIT_ITEM) if FIT_ITEM in i_uniq else -2)
+        fit = ans[is_fit]
+        fit = fit[fit["value"].isin([1, 2, 3]).to_numpy()]
         fit = fit.drop_duplicates("response_id", keep="last")[["response_id", "value"]]
         where = s.drop_duplicates("response_id")[["response_id", *keys]]
         fit = fit.merge(where, on="response_id")

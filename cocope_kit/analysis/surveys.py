@@ -42,7 +42,15 @@ from ..instruments import Instrument
 from ..model import ROLE_GROUP
 from ..schema import TEXT_DTYPE
 from ..stats import cronbach_alpha_grouped
-from .collaboration import _instrument, _keyed_answers, _responses, _score_frame, _scored_items
+from .collaboration import (
+    _answer_keys,
+    _instrument,
+    _keyed_answers,
+    _positions,
+    _responses,
+    _score_frame,
+    _scored_items,
+)
 from .load import COP_COLUMNS, _by, _codes, _frame, _role_group, _with_cop
 
 __all__ = [
@@ -176,11 +184,10 @@ def likert_counts(
     items = items[items["n_points"] > 0].reset_index(drop=True)
     n_items = len(items)
     resp = _response_keys(_responses(responses, inst), keys, cop).reset_index(drop=True)
-    ans = _frame("answer", answers, param="answers", need=("response_id", "item_id", "value"))
-    r = pd.Index(resp["response_id"].to_numpy(dtype=object)).get_indexer(
-        ans["response_id"].to_numpy(dtype=object))
-    i = pd.Index(items["item_id"].to_numpy(dtype=object)).get_indexer(
-        ans["item_id"].to_numpy(dtype=object))
+    # the answers' ids factorised once (shared with scale_scores inside run_catalogue)
+    ans, r_code, r_uniq, i_code, i_uniq = _answer_keys(answers)
+    r = _positions(resp["response_id"], r_code, r_uniq)
+    i = _positions(items["item_id"], i_code, i_uniq)
     ok = (r >= 0) & (i >= 0)
     r, i, v = r[ok], i[ok], ans["value"].to_numpy(dtype=float)[ok]
 
