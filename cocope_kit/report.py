@@ -166,14 +166,11 @@ class _Doc:
     def in_wave_order(self, df: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
         """Rows with waves in the order they were collected (``pre`` before ``post``), the
         columns shown before ``wave`` keeping their order, rows within a wave theirs."""
-        if "wave" not in cols or len(df) < 2:
+        from .analysis import in_wave_order
+
+        if "wave" not in cols:
             return df
-        before = [c for c in cols[:list(cols).index("wave")] if c in df.columns]
-        rank = {w: i for i, w in enumerate(self.waves)}
-        wave = df["wave"].astype(object).map(lambda w: rank.get(str(w), len(rank)))
-        keys = [pd.factorize(df[c].astype(object), use_na_sentinel=False)[0] for c in before]
-        order = np.lexsort([np.arange(len(df)), wave.to_numpy(), *keys[::-1]])
-        return df.iloc[order]
+        return in_wave_order(df, self.waves, before=list(cols[:list(cols).index("wave")]))
 
     def latest_wave(self, waves: pd.Series) -> str:
         """The last collected of these waves (by :attr:`waves`; unknown labels count as later,

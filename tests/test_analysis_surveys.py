@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from cocope_kit import stats
 from cocope_kit.analysis import (
     construct_scores,
+    in_wave_order,
     likert_counts,
     prepost_change,
     reliability,
@@ -333,3 +334,23 @@ def test_wave_order_follows_the_first_submission_not_the_label():
     assert wave_order(t) == ["mid", "start", "end", "zzz"]
     with pytest.raises(UsageError, match="submitted_at"):
         wave_order(t.drop(columns="submitted_at"))
+
+
+def test_in_wave_order_keeps_the_groups_and_their_rows():
+    df = pd.DataFrame({
+        "cop_id": ["b", "b", "b", "a", "a", None, None],
+        "wave": ["post", "pre", "zzz", "post", "pre", "post", None],
+        "x": [1, 2, 3, 4, 5, 6, 7],
+    }, index=[10, 11, 12, 13, 14, 15, 16])
+    out = in_wave_order(df, ["pre", "post"])
+    # groups in order of appearance (b, a, missing); in each: pre, post, then the rest
+    assert out["x"].tolist() == [2, 1, 3, 5, 4, 6, 7]
+    assert out.index.tolist() == list(range(7))
+    # by the waves alone
+    assert in_wave_order(df, ["pre", "post"], before=[])["x"].tolist() == [2, 5, 1, 4, 6, 3, 7]
+    # no wave column: unchanged
+    pd.testing.assert_frame_equal(in_wave_order(df[["x"]], ["pre"]), df[["x"]])
+    with pytest.raises(UsageError, match="list of wave labels"):
+        in_wave_order(df, "pre")
+    with pytest.raises(UsageError, match="country"):
+        in_wave_order(df, ["pre"], before=["country"])

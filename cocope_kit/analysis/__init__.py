@@ -65,6 +65,7 @@ from .qualitative import (  # noqa: E402
 )
 from .surveys import (  # noqa: E402
     construct_scores,
+    in_wave_order,
     likert_counts,
     prepost_change,
     reliability,
@@ -94,6 +95,7 @@ __all__ += [
     "reliability",
     "prepost_change",
     "wave_order",
+    "in_wave_order",
     # network
     "network_measures",
     "role_matrix",

@@ -63,6 +63,7 @@ __all__ = [
     "reliability",
     "prepost_change",
     "wave_order",
+    "in_wave_order",
 ]
 
 MISSING_LABEL = "don't know / missing"
@@ -384,6 +385,62 @@ def wave_order(responses: pd.DataFrame) -> list[str]:
     dated = first.dropna()
     undated = sorted(set(first.index) - set(dated.index))
     return [str(w) for w, _ in sorted(dated.items(), key=lambda x: (x[1], x[0]))] + undated
+
+
+def in_wave_order(df: pd.DataFrame, waves: Sequence[str], *,
+                  before: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of a table with its waves in the given order (e.g. :func:`wave_order`).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any table with a ``wave`` column, such as :func:`construct_scores` or
+        :func:`reliability` (whose rows sort wave labels alphabetically).
+    waves : sequence of str
+        The wave labels in the wanted order; other labels (and a missing
+        wave) follow, in their order in ``df``.
+    before : sequence of str, optional
+        Columns whose groups keep their order in ``df`` (in order of first
+        appearance), the waves being put in order within each group. Default:
+        the columns left of ``wave``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df``'s rows, reordered, with a new index 0, 1, ... (like the analysis
+        tables); within a group and wave, rows keep their order. ``df``
+        itself when it has no ``wave`` column.
+
+    Examples
+    --------
+    >>> from cocope_kit.demo import demo_tables
+    >>> from cocope_kit.analysis import level_of_working_together, scale_scores
+    >>> t = demo_tables()
+    >>> lv = level_of_working_together(scale_scores(t["response"], t["answer"],
+    ...                                             "working_together"), t["answer"])
+    >>> lv[["cop_id", "wave"]].head(2).values.tolist()
+    [['at-graz', 'post'], ['at-graz', 'pre']]
+    >>> in_wave_order(lv, wave_order(t["response"]))[["cop_id", "wave"]].head(2).values.tolist()
+    [['at-graz', 'pre'], ['at-graz', 'post']]
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"df must be a pandas DataFrame with a wave column, got {type(df).__name__}")
+    if isinstance(waves, str) or not isinstance(waves, Sequence):
+        raise UsageError(f"waves must be a list of wave labels such as ['pre', 'post'] "
+                         f"(wave_order(responses)), got {waves!r}")
+    if "wave" not in df.columns:
+        return df
+    if before is None:
+        before = list(df.columns[:list(df.columns).index("wave")])
+    missing = [c for c in before if c not in df.columns]
+    if missing:
+        raise UsageError(f"before names column(s) df does not have: {', '.join(map(str, missing))}")
+    rank = {str(w): i for i, w in enumerate(waves)}
+    wave = np.fromiter((rank.get(str(w), len(rank)) if pd.notna(w) else len(rank)
+                        for w in df["wave"].to_numpy(dtype=object)), dtype=np.int64, count=len(df))
+    keys = [pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)[0] for c in before]
+    order = np.lexsort([np.arange(len(df)), wave, *keys[::-1]])
+    return df.iloc[order].reset_index(drop=True)
 
 
 def reliability(
