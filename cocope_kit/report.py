@@ -699,7 +699,9 @@ def _fruit_surveys(doc: _Doc, t: dict, *, k: int, by_cop: bool, cop: pd.DataFram
         doc.table(rel, f"reliability-{inst}",
                   f"{title}: reliability (Cronbach's α, listwise, per survey wave)",
                   columns=["cop_id", "wave", "construct", "alpha", "ci_low", "ci_high", "n", "k"],
-                  note="α below 0.7 with few respondents: read the scale scores with care.")
+                  note="α below 0.7 with few respondents: read the scale scores with care. The "
+                       "95% interval (Feldt) is wide with few respondents and can reach below 0: "
+                       "then these answers cannot tell whether the items of the construct agree.")
         if by_cop:
             pooled = _safe(lambda resp=resp, ans=ans, inst=inst: analysis.reliability(
                 resp, ans, inst, by=("wave",)))

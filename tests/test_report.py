@@ -457,3 +457,12 @@ def test_waves_in_the_order_collected(cop_html, all_html):
     rows = parse(all_html).tables["t-levels"]["rows"]
     assert [(r["cop_id"], r["wave"]) for r in rows][:4] == [
         ("at-graz", "pre"), ("at-graz", "post"), ("be-gent", "pre"), ("be-gent", "post")]
+
+
+def test_reliability_note_explains_intervals_below_zero(cop_html):
+    # with 6-9 answers per wave the Feldt interval of alpha reaches below 0 in the demo; the
+    # note under the table says what that means
+    rows = parse(cop_html).tables["t-reliability-learning-community"]["rows"]
+    assert any(r["ci_low"].startswith(("-", "−")) for r in rows)
+    assert ("can reach below 0: then these answers cannot tell whether the items of the "
+            "construct agree") in cop_html
