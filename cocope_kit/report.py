@@ -173,11 +173,12 @@ class _Doc:
         return in_wave_order(df, self.waves, before=list(cols[:list(cols).index("wave")]))
 
     def latest_wave(self, waves: pd.Series) -> str:
-        """The last collected of these waves (by :attr:`waves`; unknown labels count as later,
-        the last of them by label)."""
-        have = sorted(set(waves.dropna().astype(str)))
-        rank = {w: i for i, w in enumerate(self.waves)}
-        return max(have, key=lambda w: (rank.get(w, len(rank)), w), default="")
+        """The last collected of these waves, in the order of :meth:`in_wave_order` (labels
+        not in :attr:`waves` count as later, by label); "" when there is none."""
+        from .analysis import in_wave_order
+
+        have = pd.DataFrame({"wave": sorted(set(waves.dropna().astype(str)))})
+        return str(in_wave_order(have, self.waves)["wave"].iloc[-1]) if len(have) else ""
 
     def _uid(self, base: str) -> str:
         base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-") or "x"
@@ -591,13 +592,7 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
         levels = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("cop_id", "wave")))
         raw = None if levels is None else levels.copy()
     if levels is not None and len(levels):
-        # one row per CoP and wave: a wave answered by fewer than k people is hidden
-        levels = _suppress(levels, n="n", within=["cop_id", "wave"], k=k,
-                           values=["cooperation", "coordination", "collaboration", "n_fit"])
-        levels["level"] = levels["level"].where(levels["suppressed"] == "", None)
-        if "fit_most_frequent" in levels:
-            levels["fit_most_frequent"] = levels["fit_most_frequent"].where(
-                levels["suppressed"] == "", None)
+        levels = _suppress_levels(levels, ["cop_id", "wave"], k)
     if levels is not None and (levels["suppressed"] == "").any():
         if by_cop and doc.n_cops > CROSS_COP_CHARTS:
             _pooled_level_profile(doc, scores, t, k=k)
@@ -639,6 +634,18 @@ def _fruit_working_together(doc: _Doc, t: dict, *, k: int, by_cop: bool,
     return raw
 
 
+def _suppress_levels(levels: pd.DataFrame, within: list[str], k: int) -> pd.DataFrame:
+    """Levels of working together with a group answered by fewer than ``k`` people hidden:
+    its subscale means, ``n_fit`` and, derived from them, its level and most frequent fit."""
+    levels = _suppress(levels, n="n", within=within, k=k,
+                       values=["cooperation", "coordination", "collaboration", "n_fit"])
+    hidden = levels["suppressed"] != ""
+    for col in ("level", "fit_most_frequent"):
+        if col in levels:
+            levels[col] = levels[col].where(~hidden, None)
+    return levels
+
+
 def _pooled_level_profile(doc: _Doc, scores: pd.DataFrame, t: dict, *, k: int) -> None:
     """The level profile over all CoPs together, per wave (for too many CoPs to draw one by one)."""
     from . import analysis
@@ -647,9 +654,7 @@ def _pooled_level_profile(doc: _Doc, scores: pd.DataFrame, t: dict, *, k: int) -
     pooled = _safe(lambda: analysis.level_of_working_together(scores, ans, by=("wave",)))
     if pooled is None or not len(pooled):
         return
-    pooled = _suppress(pooled, n="n", within=["wave"], k=k,
-                       values=["cooperation", "coordination", "collaboration", "n_fit"])
-    pooled["level"] = pooled["level"].where(pooled["suppressed"] == "", None)
+    pooled = _suppress_levels(pooled, ["wave"], k)
     pooled.insert(0, "cop_id", "all CoPs")  # level_profile labels the bars by CoP and wave
     if (pooled["suppressed"] == "").any():
         _chart(doc, lambda ev: ev.level_profile(pooled, min_cell=k),

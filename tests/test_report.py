@@ -234,7 +234,6 @@ def test_levels_equal_analysis(store, cop_html):
         assert rows[r.wave]["n"] == str(r.n)
 
 
-
 # ----------------------------------------------------------------------------- many CoPs
 def test_shown_cops_round_robin_over_countries():
     from cocope_kit.report import _shown_cops
@@ -466,3 +465,22 @@ def test_reliability_note_explains_intervals_below_zero(cop_html):
     assert any(r["ci_low"].startswith(("-", "−")) for r in rows)
     assert ("can reach below 0: then these answers cannot tell whether the items of the "
             "construct agree") in cop_html
+
+
+def test_latest_wave_and_tables_of_left_out_cops_only():
+    from cocope_kit.report import _Doc
+
+    doc = _Doc()
+    doc.waves = ["pre", "post"]
+    assert doc.latest_wave(pd.Series(["post", "pre", None])) == "post"
+    # ratings in a wave without survey answers: counted as later than the known waves
+    assert doc.latest_wave(pd.Series(["pre", "follow-up", "extra"])) == "follow-up"
+    assert doc.latest_wave(pd.Series([None], dtype=object)) == ""
+    # a per-CoP table whose rows are all about CoPs not shown: an empty line and the note
+    doc.shown_cops, doc.n_cops = frozenset({"a"}), 3
+    doc.table(pd.DataFrame({"cop_id": ["b", "c", "c"], "x": [1, 2, 3]}), "t", "Caption")
+    assert doc.parts == [
+        '<p class="empty" id="t-t">Caption: No data yet.</p>',
+        '<p class="note rows-left-out">Left out here: 3 rows about 2 more CoPs (per-CoP '
+        "tables show at most 1 of the 3 CoPs). All rows: notebook "
+        "05_cross_cop_evaluation.ipynb, or the data with `cocope export`.</p>"]

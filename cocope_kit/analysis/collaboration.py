@@ -432,8 +432,7 @@ def level_of_working_together(
     counts = np.zeros((n_groups, 3))
     if answers is not None:
         ans, _, _, i_code, i_uniq = _answer_keys(answers)  # factorised once in run_catalogue
-        is_fit = i_code == (i_uniq.get_loc(FIT_ITEM) if FIT_ITEM in i_uniq else -2)
-        fit = ans[is_fit]
+        fit = ans[_positions(pd.Series([FIT_ITEM]), i_code, i_uniq) == 0]
         fit = fit[fit["value"].isin([1, 2, 3]).to_numpy()]
         fit = fit.drop_duplicates("response_id", keep="last")[["response_id", "value"]]
         where = s.drop_duplicates("response_id")[["response_id", *keys]]
