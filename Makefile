@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 FORMS_PORT ?= 8866
 STORE ?= $(DEMO_DB)
 
-.PHONY: help venv test-env chromium demo test lab forms lint clean bench
+.PHONY: help venv test-env chromium demo test lab forms lint clean bench lock
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
@@ -17,24 +17,34 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/ (http://127.0.0.1:8888)"
 	@echo "make forms  serve the participant forms with Voila (http://127.0.0.1:$(FORMS_PORT))"
 	@echo "make lint   ruff check"
+	@echo "make lock   refresh requirements/lock.txt from pyproject.toml (uv pip compile)"
 	@echo "make bench  time the kit against pingouin, plot_likert, krippendorff, sklearn (table; benchmarks/RESULTS.md)"
+
+# Installs come from the committed lock (requirements/lock.txt: every package with its exact
+# version and hashes, for Python 3.11 on Linux). `make lock` refreshes it from pyproject.toml.
+LOCK := requirements/lock.txt
+UV_VERSION := 0.13.8
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
-	@touch $@
-
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]'
+# Reinstall when the lock or pyproject.toml changes. The kit itself goes in without touching the
+# locked packages (--no-deps) and is built with the locked setuptools (--no-build-isolation).
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(VENV)/.installed
 
-test-env: $(VENV)/.installed-test
+test-env: $(VENV)/.installed
+
+# uv resolves for Python 3.11 on x86-64 Linux whatever machine runs it, and writes the hashes.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes \
+	  --upgrade -o $(LOCK)
 
 demo: venv
 	$(BIN)/cocope demo --out $(DEMO_DB) --force

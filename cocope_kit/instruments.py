@@ -142,6 +142,16 @@ _EXAMPLES = {
 # libyaml's parser when available: much faster, and linear on deeply nested input
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# An instrument is at most five levels deep (items -> item -> text -> language); anything
+# nested deeper than this is not an instrument. Checked on the parser's event stream, which
+# both loaders produce without recursion, so the C and the pure-Python loader report the same
+# line; composing such input would hit Python's recursion limit in the pure-Python composer.
+MAX_NESTING = 32
+_TOO_DEEP = (
+    f"the file is nested more than {MAX_NESTING} levels deep here; an instrument nests at "
+    "most a few levels (items, an item, its text in each language)"
+)
+
 _TEXT_HINT = "quote it if it looks like a number, yes/no, a date or is empty"
 
 
@@ -736,10 +746,17 @@ def _parse(
         problems.append(Problem(table, line, None, None, allowed, source))
 
     try:
+        deep_line = _too_deep(text)
+        if deep_line is not None:
+            add(deep_line, _TOO_DEEP)
+            return None, {}
         root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+        if "nesting depth" in what:  # libyaml's own limit, met while it scans ahead
+            add(mark.line + 1 if mark else None, _TOO_DEEP)
+            return None, {}
         add(
             mark.line + 1 if mark else None,
             f"the file is not valid YAML ({what}); check indentation, colons and quotes",
@@ -766,6 +783,19 @@ def _parse(
         add(None, "the file is nested too deeply to be an instrument")
         return None, {}
     return data, builder.lines
+
+
+def _too_deep(text: str) -> int | None:
+    """The line (1-based) where the YAML first nests deeper than MAX_NESTING, else None."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark.line + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
 
 
 class _NodeReader:

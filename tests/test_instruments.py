@@ -820,3 +820,34 @@ def test_pure_python_yaml_parser_reports_the_same_places(tmp_path, monkeypatch, 
 
 def test_audience_constant_matches_docs():
     assert AUDIENCES == ("all", "professional", "student", "family")
+
+
+_BLOCK_DEEP = "".join(f"{'  ' * i}k{i}:\n" for i in range(40)) + "  " * 40 + "x: 1\n"
+
+
+@pytest.mark.parametrize("loader", ["C", "pure"])
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("[" * 1100 + "]" * 1100, 1),
+        ("[" * 5000 + "]" * 5000, 1),
+        ("id: demo\nitems:\n  - " + "{a: " * 40 + "1" + "}" * 40 + "\n", 3),
+        (_BLOCK_DEEP, 33),  # block style: the 33rd mapping starts on line 33
+    ],
+)
+def test_pathological_nesting_is_a_located_problem_with_either_loader(
+    tmp_path, monkeypatch, loader, content, line
+):
+    """Deeply nested files give one located problem, whichever YAML loader is in use (the
+    pure-Python composer would otherwise run out of recursion and report no line)."""
+    import cocope_kit.instruments as mod
+
+    if loader == "pure":
+        monkeypatch.setattr(mod, "_YAML_LOADER", yaml.SafeLoader)
+    else:
+        assert mod._YAML_LOADER is yaml.CSafeLoader  # libyaml is in the lock's PyYAML wheel
+    problems = _problems(_write(tmp_path, "deep", content))
+    assert [(p.row, p.column) for p in problems] == [(line, None)]
+    assert f"more than {mod.MAX_NESTING} levels" in problems[0].allowed
+    with pytest.raises(InstrumentError, match=rf"deep row {line}\b"):
+        validate_instrument_file(tmp_path / "deep.yaml")

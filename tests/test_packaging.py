@@ -1,4 +1,4 @@
-"""Packaging: environment.yml agrees with pyproject.toml; the console script exists."""
+"""Packaging: the lock and the conda files agree with pyproject.toml; the console script exists."""
 
 from __future__ import annotations
 
@@ -20,32 +20,90 @@ def _norm(spec: str) -> tuple[str, str]:
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
 
 
-def _pyproject() -> dict[str, str]:
+def _pyproject(part: str = "all") -> dict[str, str]:
+    """Requirement name -> bounds; part is "runtime", "test" or "all"."""
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    specs = list(data["project"]["dependencies"])
-    for extra in data["project"].get("optional-dependencies", {}).values():
-        specs += extra
+    specs = list(data["project"]["dependencies"]) if part in ("runtime", "all") else []
+    if part in ("test", "all"):
+        for extra in data["project"].get("optional-dependencies", {}).values():
+            specs += extra
     return dict(_norm(s) for s in specs)
 
 
-def _environment() -> dict[str, str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+def _environment(name: str = "environment.yml") -> dict[str, str]:
+    env = yaml.safe_load((ROOT / name).read_text())
     out = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str) and not dep.startswith(("python=", "pip")):
-            name, ver = _norm(dep)
-            out[name] = ver
+            name_, ver = _norm(dep)
+            out[name_] = ver
         elif isinstance(dep, dict):  # the pip: section, for packages not on conda-forge
             for spec in dep.get("pip", []):
                 if not spec.startswith("-e"):
-                    name, ver = _norm(spec)
-                    out[name] = ver
+                    name_, ver = _norm(spec)
+                    out[name_] = ver
     return out
 
 
-def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
-    py = {CONDA_NAME.get(k, k): v for k, v in _pyproject().items()}
+def _lock() -> dict[str, str]:
+    """Package name -> the whole requirement line of requirements/lock.txt (hash lines skipped)."""
+    out = {}
+    for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines():
+        if not line or line[0] in " #\t-":
+            continue
+        spec = line.split(";")[0].rstrip(" \\")
+        name, ver = _norm(spec)
+        name = re.sub(r"\[.*\]", "", name)
+        assert name not in out, f"{name} pinned twice in the lock"
+        out[name] = ver
+    return out
+
+
+def test_environment_yml_lists_the_runtime_packages_of_pyproject():
+    py = {CONDA_NAME.get(k, k): v for k, v in _pyproject("runtime").items()}
     assert _environment() == py
+
+
+def test_environment_test_yml_lists_the_test_packages_of_pyproject():
+    py = {CONDA_NAME.get(k, k): v for k, v in _pyproject("test").items()}
+    assert _environment("environment-test.yml") == py
+
+
+def test_conda_files_together_cover_every_dependency():
+    both = {**_environment(), **_environment("environment-test.yml")}
+    assert set(both) == {CONDA_NAME.get(k, k) for k in _pyproject()}
+
+
+def test_lock_pins_every_dependency_of_pyproject_exactly():
+    lock = _lock()
+    missing = sorted(set(_pyproject()) - set(lock))
+    assert not missing, f"requirements/lock.txt lacks {missing}: run make lock"
+    loose = {name: ver for name, ver in lock.items() if not re.fullmatch(r"==[^=<>!~,*]+", ver)}
+    assert not loose, f"not pinned with ==: {loose}"
+    # the build tools of the editable install are locked too (--no-build-isolation)
+    assert {"pip", "setuptools", "wheel"} <= set(lock)
+
+
+def test_every_locked_pin_satisfies_pyproject_bounds():
+    from packaging.specifiers import SpecifierSet
+
+    lock = _lock()
+    for name, bounds in _pyproject().items():
+        assert lock[name][2:] in SpecifierSet(bounds), (name, bounds, lock[name])
+
+
+def test_every_lock_entry_carries_a_hash():
+    text = (ROOT / "requirements" / "lock.txt").read_text()
+    entries = re.findall(r"^([A-Za-z0-9][^\s]*==[^\s]+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+)",
+                         text, flags=re.M)
+    assert len(entries) == len(_lock())
+
+
+def test_makefile_installs_from_the_lock_with_hashes():
+    text = (ROOT / "Makefile").read_text()
+    assert "pip install -q --require-hashes -r $(LOCK)" in text
+    assert "LOCK := requirements/lock.txt" in text
+    assert re.search(r"^lock:", text, flags=re.M)
 
 
 def test_environment_pins_python_311():
