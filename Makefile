@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 FORMS_PORT ?= 8866
 STORE ?= $(DEMO_DB)
 
-.PHONY: help venv test-env chromium demo test lab forms lint clean bench lock
+.PHONY: help venv test-env system-packages demo test lab forms lint clean bench lock
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
@@ -54,15 +54,21 @@ demo: venv
 	@echo "Demo reports (one per CoP and all CoPs side by side; open them in a browser):"
 	@$(BIN)/cocope report --store $(DEMO_DB) --out-dir out/reports
 
-# The browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Chromium (Debian package)"; \
+# The suite drives Debian's Chromium (browser tests) and GNU PSPP (the SPSS files are opened
+# with it); install them when missing (needs root or sudo). A missing one fails the suite.
+SYSTEM_PACKAGES := chromium:chromium pspp:pspp
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
-	@command -v chromium >/dev/null 2>&1 || { echo "Chromium is missing: the browser tests cannot run" >&2; exit 1; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@for pair in $(SYSTEM_PACKAGES); do command -v "$${pair%%:*}" >/dev/null 2>&1 || \
+	  { echo "$${pair%%:*} is missing: the tests that need it cannot run" >&2; exit 1; }; done
 
-test: test-env chromium
+test: test-env system-packages
 	$(BIN)/python -m pytest
 
 lab: venv

@@ -145,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "side_effect, insight or resource (repeat for several)")
     s.add_argument("--country", action="append", help="ISO country code, e.g. AT (repeat for several)")
     s.add_argument("--cop", action="append", help="cop_id (repeat for several)")
+
+    s = sub.add_parser("notebooks", help="copy the notebooks and participant forms into a folder",
+                       description="Copy the notebooks of the CoP cycle (00-05) and the "
+                       "participant forms (forms/) into a working folder, for use with "
+                       "'jupyter lab' there. A notebook you changed is never overwritten "
+                       "without --force.")
+    s.add_argument("--out", required=True, type=Path, help="working folder (created when missing)")
+    s.add_argument("--store", type=Path, help="store the notebooks open when COCOPE_STORE is not "
+                   "set (default: data/demo.sqlite in the folder, created with the demo data)")
+    s.add_argument("--force", action="store_true", help="replace notebooks you changed")
     return p
 
 
@@ -155,6 +165,17 @@ def _existing_store(path: Path):
     if not path.exists():
         raise StoreError(f"store {path} not found")
     return open_store(path)
+
+
+def _cmd_notebooks(a) -> int:
+    from .workspace import copy_notebooks
+
+    result = copy_notebooks(a.out, force=a.force, store=a.store)
+    for rel in result.copied:
+        print(("replaced  " if rel in result.replaced else "copied    ") + rel)
+    print(f"{len(result.copied)} copied, {len(result.unchanged)} unchanged, into {result.folder}")
+    print(f"next: cd {result.folder} && jupyter lab   (start with 00_start_here.ipynb)")
+    return EXIT_OK
 
 
 def _cmd_demo(a) -> int:
@@ -331,6 +352,7 @@ _COMMANDS = {
     "info": _cmd_info,
     "forget": _cmd_forget,
     "report": _cmd_report,
+    "notebooks": _cmd_notebooks,
 }
 
 

@@ -1736,7 +1736,9 @@ def notebook_store_path() -> Path:
     """Where notebooks and participant forms find their store.
 
     The environment variable ``COCOPE_STORE`` names the file when set (``make
-    forms`` and the test suite set it); otherwise it is ``data/demo.sqlite``.
+    forms`` and the test suite set it); otherwise
+    :func:`cocope_kit.workspace.default_store_path` decides: the store of a working
+    folder made by ``cocope notebooks``, or ``data/demo.sqlite`` in a clone.
 
     >>> import os
     >>> saved = os.environ.get("COCOPE_STORE")
@@ -1749,8 +1751,10 @@ def notebook_store_path() -> Path:
     >>> if saved is not None:
     ...     os.environ["COCOPE_STORE"] = saved
     """
+    from .workspace import default_store_path
+
     env = os.environ.get("COCOPE_STORE", "").strip()
-    return Path(env).expanduser() if env else REPO_DATA / "demo.sqlite"
+    return Path(env).expanduser() if env else default_store_path()
 
 
 def open_notebook_store(*, create_demo: bool = True):

@@ -126,17 +126,26 @@ def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_every_subpackage_and_the_instruments_go_into_the_wheel():
-    """pyproject lists the packages by hand (the instruments are mapped from data/), so a new
-    subpackage must be added there or a wheel install would lack it."""
+def test_every_subpackage_the_instruments_and_the_notebooks_go_into_the_wheel():
+    """pyproject lists the packages by hand (the instruments and notebooks are mapped from data/
+    and notebooks/), so a new subpackage must be added there or a wheel install would lack it."""
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     listed = set(data["tool"]["setuptools"]["packages"])
     on_disk = {".".join(p.parent.relative_to(ROOT).parts)
                for p in (ROOT / "cocope_kit").rglob("__init__.py")}
-    assert on_disk | {"cocope_kit._instruments"} == listed
-    assert data["tool"]["setuptools"]["package-dir"]["cocope_kit._instruments"] == \
-        "data/instruments"
-    assert data["tool"]["setuptools"]["package-data"]["cocope_kit._instruments"] == ["*.yaml"]
+    mapped = {"cocope_kit._instruments", "cocope_kit._notebooks", "cocope_kit._notebooks.forms"}
+    assert on_disk | mapped == listed
+    dirs = data["tool"]["setuptools"]["package-dir"]
+    assert dirs == {"cocope_kit._instruments": "data/instruments",
+                    "cocope_kit._notebooks": "notebooks",
+                    "cocope_kit._notebooks.forms": "notebooks/forms"}
+    pkg_data = data["tool"]["setuptools"]["package-data"]
+    assert pkg_data["cocope_kit._instruments"] == ["*.yaml"]
+    assert pkg_data["cocope_kit._notebooks"] == pkg_data["cocope_kit._notebooks.forms"] == \
+        ["*.ipynb"]
+    # a mapped folder holds data only: any .py file there would become a module of the wheel
+    for folder in dirs.values():
+        assert not list((ROOT / folder).glob("*.py")), folder
 
 
 def test_instruments_are_found_without_the_project_folder(tmp_path, monkeypatch):
