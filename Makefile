@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 FORMS_PORT ?= 8866
 STORE ?= $(DEMO_DB)
 
-.PHONY: help venv test-env system-packages demo test lab forms lint clean bench lock
+.PHONY: help venv test-env system-packages demo test lab forms lint clean bench lock messages
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/ (http://127.0.0.1:8888)"
 	@echo "make forms  serve the participant forms with Voila (http://127.0.0.1:$(FORMS_PORT))"
 	@echo "make lint   ruff check"
+	@echo "make messages  extract the texts to translate and update the catalogs (cocope_kit/locale)"
 	@echo "make lock   refresh requirements/lock.txt from pyproject.toml (uv pip compile)"
 	@echo "make bench  time the kit against pingouin, plot_likert, krippendorff, sklearn (table; benchmarks/RESULTS.md)"
 
@@ -91,6 +92,16 @@ forms: venv
 # Stores are generated once into out/bench/ (cocope demo, seed 0) and reused.
 bench: test-env
 	$(BIN)/python -m benchmarks.run --record
+
+# Texts of the code in five languages: extract the marked messages into the template and
+# bring every language's catalog up to date (then translate what is new; tests/test_i18n.py
+# fails on a message missing in any language).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location \
+	  --sort-output --project cocope_kit --version 0.1.0 \
+	  --copyright-holder "cocope_kit developers" -o cocope_kit/locale/cocope_kit.pot .
+	$(BIN)/pybabel update -i cocope_kit/locale/cocope_kit.pot -d cocope_kit/locale \
+	  -D cocope_kit --no-fuzzy-matching --ignore-obsolete -w 100
 
 lint: test-env
 	$(BIN)/ruff check .

@@ -113,7 +113,7 @@ def data(store):
 
 @pytest.fixture(scope="module")
 def fig(data):
-    return charts.draw_cop_tree(data)
+    return charts.draw_cop_tree(data, language="en")
 
 
 def _gid(fig, prefix, kind=object):
@@ -174,14 +174,14 @@ def test_tree_reads_the_store_only_through_read(store):
             return self._inner.read(table)
 
     proxy = ReadOnly(store)
-    fig = charts.cop_tree(proxy, C, as_of=AS_OF)
+    fig = charts.cop_tree(proxy, C, as_of=AS_OF, language="en")
     assert isinstance(fig, Figure)
     assert set(proxy.tables) <= set(ct._TABLES)
 
 
 def test_tree_bad_input(store):
     with pytest.raises(CocopeError, match="be-1"):
-        charts.cop_tree(store, "nope", as_of=AS_OF)
+        charts.cop_tree(store, "nope", as_of=AS_OF, language="en")
     with pytest.raises(CocopeError, match="read"):
         charts.cop_tree(object(), C)
     with pytest.raises(CocopeError, match="paper"):
@@ -234,14 +234,14 @@ def test_fruits_are_the_lessons_plus_progress(fig, data):
 
 def test_no_progress_fruit_without_measurements():
     s = _store(tree_rows(n_lessons=2, measurements=False))
-    fig = charts.cop_tree(s, C, as_of=AS_OF)
+    fig = charts.cop_tree(s, C, as_of=AS_OF, language="en")
     assert len(_gid(fig, "fruit:", Circle)) == 2
     assert "No measurement yet" in charts.describe(fig)
 
 
 def test_many_lessons_are_capped_and_counted():
     s = _store(tree_rows(n_lessons=8))
-    fig = charts.cop_tree(s, C, as_of=AS_OF)
+    fig = charts.cop_tree(s, C, as_of=AS_OF, language="en")
     assert len(_gid(fig, "fruit:", Circle)) == ct.MAX_LESSON_FRUITS + 1
     assert "+ 2 more lessons in the lesson table" in _all_text(fig)
 
@@ -298,8 +298,8 @@ def test_tree_saves_as_png_svg_and_pdf(fig, tmp_path, ext):
 
 
 def test_paper_sizes(data):
-    a3 = charts.draw_cop_tree(data)
-    a4 = charts.draw_cop_tree(data, paper="A4")
+    a3 = charts.draw_cop_tree(data, language="en")
+    a4 = charts.draw_cop_tree(data, paper="A4", language="en")
     assert tuple(a3.get_size_inches()) == pytest.approx(ct.PAPER_SIZES["A3"])
     assert tuple(a4.get_size_inches()) == pytest.approx(ct.PAPER_SIZES["A4"])
     size = {f.get_gid(): f.get_fontsize() for f in _gid(a3, "title", Text)}
@@ -310,7 +310,7 @@ def test_paper_sizes(data):
 def test_an_empty_cop_gets_a_tree_with_hints():
     rows = tree_rows()
     s = _store({"cop": rows["cop"]})
-    fig = charts.cop_tree(s, C, as_of=AS_OF)
+    fig = charts.cop_tree(s, C, as_of=AS_OF, language="en")
     assert not _gid(fig, "branch:") and not _gid(fig, "fruit:")
     text = _all_text(fig)
     assert "No shared goal agreed yet" in text and "Branches grow at meeting 2" in text
@@ -358,7 +358,7 @@ def test_ten_steps_with_long_titles_stay_readable():
     rows["action_owner"] = [{"action_id": f"{C}:s{i}", "member_id": f"{C}:m{1 + (i + j) % 5}",
                              "lead": j == 0} for i in range(10) for j in range(1 + i % 3)]
     rows["action_dependency"] = []
-    fig = charts.cop_tree(_store(rows), C, as_of=AS_OF)
+    fig = charts.cop_tree(_store(rows), C, as_of=AS_OF, language="en")
     assert len(_gid(fig, "branch:", Line2D)) == 10
     assert _overlaps(fig) == []
 
@@ -370,7 +370,7 @@ def test_demo_trees():
     store = demo.write_demo(ck.open_store(":memory:"))
     actions, lessons = store.read("action"), store.read("lesson")
     for cop_id in store.read("cop")["cop_id"]:
-        fig = charts.cop_tree(store, cop_id, as_of="2026-06-30")
+        fig = charts.cop_tree(store, cop_id, as_of="2026-06-30", language="en")
         assert len(_gid(fig, "branch:", Line2D)) == int((actions.cop_id == cop_id).sum())
         assert len(_gid(fig, "fruit:", Circle)) == int((lessons.cop_id == cop_id).sum()) + 1
         assert _overlaps(fig) == [], cop_id
@@ -406,7 +406,7 @@ def render_docs_images(out_dir="docs/img", dpi=110, max_kb=400):  # pragma: no c
         assert path.stat().st_size < max_kb * 1024, path
 
     for cop_id in store.read("cop")["cop_id"]:
-        fig = charts.cop_tree(store, cop_id, as_of=DEFAULT_TODAY)
+        fig = charts.cop_tree(store, cop_id, as_of=DEFAULT_TODAY, language="en")
         path = out / f"cop_tree_{cop_id}.png"
         charts.save(fig, path, dpi=dpi)
         shrink(path)

@@ -63,12 +63,17 @@ def test_wheel_carries_the_notebooks_forms_and_instruments(wheel_venv):
                      for p in (ROOT / "notebooks" / "forms").glob("*.ipynb")}
     assert not [n for n in names if n.startswith("cocope_kit/_notebooks") and n.endswith(".py")]
     assert "cocope_kit/_instruments/cop_climate.yaml" in names
+    for lang in ("de", "nl", "pt", "sk"):  # the message catalogs of the five languages
+        assert f"cocope_kit/locale/{lang}/LC_MESSAGES/cocope_kit.po" in names
 
 
 def test_cocope_notebooks_from_the_wheel_copies_everything(wheel_venv):
     py, env_dir, work, _ = wheel_venv
     where = _run(py, work, "-c", "import cocope_kit; print(cocope_kit.__file__)")
     assert where.stdout.strip().startswith(str(env_dir)), where
+    texts = _run(py, work, "-c", "from cocope_kit.i18n import translator; "
+                 "print(translator('sk').gettext('OUR SHARED GOAL'))")
+    assert texts.stdout.strip() == "NÁŠ SPOLOČNÝ CIEĽ", texts
 
     cocope = env_dir / "bin" / "cocope"
     out = _run(cocope, work, "notebooks", "--out", "X")

@@ -37,6 +37,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure, SubFigure
 
 from ..errors import UsageError
+from ..i18n import N_
 
 __all__ = [
     # Okabe–Ito palette
@@ -109,12 +110,13 @@ STATUS_LINESTYLES: dict[str, str | tuple] = {
 }
 """Line style per status: planned dashed ("not grown yet"), dropped dotted ("dead wood")."""
 STATUS_LABELS: dict[str, str] = {
-    "planned": "planned",
-    "in_progress": "in progress",
-    "done": "done",
-    "dropped": "dropped",
-    "overdue": "overdue",
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+    "overdue": N_("overdue"),
 }
+"""English labels; translate where shown (``translator(lang).gettext(label)``)."""
 
 
 def display_status(status: object, overdue: object = False) -> str:
@@ -195,13 +197,14 @@ LESSON_KIND_COLORS: dict[str, str] = {
     "resource": ORANGE,
 }
 LESSON_KIND_LABELS: dict[str, str] = {
-    "success": "Success",
-    "challenge": "Challenge",
-    "unexpected_benefit": "Unexpected benefit",
-    "side_effect": "Side effect",
-    "insight": "Insight",
-    "resource": "Resource",
+    "success": N_("Success"),
+    "challenge": N_("Challenge"),
+    "unexpected_benefit": N_("Unexpected benefit"),
+    "side_effect": N_("Side effect"),
+    "insight": N_("Insight"),
+    "resource": N_("Resource"),
 }
+"""English labels; translate where shown (``translator(lang).gettext(label)``)."""
 
 # ----------------------------------------------------------------------------- text
 FONT_FAMILY = "DejaVu Sans"

@@ -25,7 +25,7 @@ Examples
 0  be-gent:a1           done         1   left      0
 1  be-gent:a2           done         1  right      0
 2  be-gent:a3           done         2   left      1
->>> fig = cop_tree(store, "be-gent", as_of="2026-06-30")
+>>> fig = cop_tree(store, "be-gent", as_of="2026-06-30", language="en")
 >>> print(describe(fig))  # doctest: +ELLIPSIS
 CoP tree of "Samen in de klas" (Basisschool De Vlindertuin, Gent, BE) as of 2026-06-30. ...
 """
@@ -43,9 +43,9 @@ from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch, Polygon, 
 
 from .. import analysis
 from ..errors import UsageError
+from ..i18n import Translator, translator
 from ..schema import TEXT_DTYPE
 from . import _style as st
-from ._style import plural as _n
 from ._style import tint as _tint
 from ._style import wrap_text as wrap
 
@@ -273,14 +273,33 @@ def cop_tree_data(store: object, cop_id: str, *, as_of: object = None) -> dict[s
 
 
 # ----------------------------------------------------------------------------- drawing helpers
-def _num(x: float) -> str:
+def _num(x: float, tr: Translator) -> str:
     if x is None or pd.isna(x):
         return "?"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+    return tr.number(x, 0 if float(x).is_integer() else 1)
 
 
-def _date(ts: object) -> str:
-    return "?" if ts is None or pd.isna(ts) else f"{pd.Timestamp(ts):%-d %b %Y}"
+def _date(ts: object, tr: Translator) -> str:
+    return "?" if ts is None or pd.isna(ts) else tr.date(pd.Timestamp(ts), "medium")
+
+
+def _status_label(status: str, tr: Translator) -> str:
+    return tr.gettext(st.STATUS_LABELS.get(status, status))
+
+
+def _kind_label(kind: str, tr: Translator) -> str:
+    return tr.gettext(st.LESSON_KIND_LABELS.get(kind, kind))
+
+
+def _language(cop: pd.Series, language: str | None) -> Translator:
+    """The translator of ``language``, else of the CoP's language, else English."""
+    if language is not None:
+        return translator(language)
+    lang = cop.get("language") if len(cop) else None
+    try:
+        return translator(lang if isinstance(lang, str) and lang.strip() else "en")
+    except Exception:  # noqa: BLE001 - a CoP in a language without texts: English
+        return translator("en")
 
 
 def _bezier(p0, p1, p2, k: int = 40) -> np.ndarray:
@@ -289,15 +308,16 @@ def _bezier(p0, p1, p2, k: int = 40) -> np.ndarray:
             + t ** 2 * np.asarray(p2))
 
 
-def _progress_phrase(g: Mapping) -> str:
+def _progress_phrase(g: Mapping, tr: Translator) -> str:
     p = g.get("progress")
     if p is None or pd.isna(p):
-        return "progress cannot be judged (target equals baseline)"
+        return tr.gettext("progress cannot be judged (target equals baseline)")
     if p >= 1:
-        return f"target reached ({p:.0%} of the way)"
+        return tr.gettext("target reached ({share} of the way)").format(share=tr.percent(p))
     if p < 0:
-        return f"moved away from the target ({p:.0%} of the way)"
-    return f"{p:.0%} of the way from baseline to target"
+        return tr.gettext("moved away from the target ({share} of the way)").format(
+            share=tr.percent(p))
+    return tr.gettext("{share} of the way from baseline to target").format(share=tr.percent(p))
 
 
 def _wrap_names(names: list[str], width: int, max_lines: int) -> str:
@@ -344,7 +364,7 @@ def _trunk_half_width(y: float) -> float:
 class _Tree:
     """Draws one poster; the methods follow the tree from the ground up."""
 
-    def __init__(self, data: Mapping[str, pd.DataFrame], paper: str):
+    def __init__(self, data: Mapping[str, pd.DataFrame], paper: str, language: str | None):
         w_in, h_in = PAPER_SIZES[paper]
         self.k = w_in / PAPER_SIZES["A3"][0]  # text scale
         self.fig = Figure(figsize=(w_in, h_in))
@@ -354,6 +374,7 @@ class _Tree:
         ax.set_ylim(0, self.top)
         ax.set_axis_off()
         self.cop = data["cop"].iloc[0] if len(data["cop"]) else pd.Series(dtype=object)
+        self.tr = _language(self.cop, language)
         self.goals = data["goal"].reset_index(drop=True)
         self.steps = data["steps"].reset_index(drop=True)
         self.links = data["links"].reset_index(drop=True)
@@ -364,7 +385,7 @@ class _Tree:
 
     # ---------------------------------------------------------------- title
     def title(self) -> None:
-        ax, k, cop = self.ax, self.k, self.cop
+        ax, k, cop, tr = self.ax, self.k, self.cop, self.tr
         name = str(cop.get("name", "CoP"))
         where = ", ".join(str(x) for x in (cop.get("school"), cop.get("country")) if pd.notna(x))
         text = f"{name} — {where}" if where else name
@@ -373,12 +394,13 @@ class _Tree:
         ax.text(0, self.top - 0.3, head, ha="center", va="top", fontsize=big * k,
                 fontweight="bold", color=st.BLACK, gid="title", linespacing=1.05)
         title_h = (head.count("\n") + 1) * big * 1.2 / 72 / (self.fig.get_figwidth() / 20) * k
-        sub = "Our CoP tree"
+        sub = tr.gettext("Our CoP tree")
         if pd.notna(cop.get("cycle")):
-            sub += f" · cycle {int(cop['cycle'])}"
+            sub += " · " + tr.gettext("cycle {n}").format(n=int(cop["cycle"]))
         if pd.notna(cop.get("as_of")):
-            sub += f" · as of {_date(cop['as_of'])}"
-        sub += "   |   trunk: our shared goal · branches: our action plan · fruits: our results"
+            sub += " · " + tr.gettext("as of {date}").format(date=_date(cop["as_of"], tr))
+        sub += "   |   " + tr.gettext(
+            "trunk: our shared goal · branches: our action plan · fruits: our results")
         sub_top = self.top - 0.3 - title_h - 0.12
         ax.text(0, sub_top, sub, ha="center", va="top", fontsize=13 * k, color="#333333",
                 gid="subtitle")
@@ -407,7 +429,7 @@ class _Tree:
 
     def sign(self) -> float:
         """The shared goal on a sign nailed to the trunk; returns the sign's top."""
-        ax, k, goals = self.ax, self.k, self.goals
+        ax, k, goals, tr = self.ax, self.k, self.goals, self.tr
         one = len(goals) <= 1
         longest = max((len(str(g)) for g in goals["statement"]), default=0)
         if one and longest <= 170:
@@ -420,14 +442,14 @@ class _Tree:
             statement = "\n\n".join(wrap(g, chars, 14 if one else 5)
                                     for g in goals["statement"])
         else:
-            statement = wrap("No shared goal agreed yet: agree on one at meeting 1 (Domain)",
-                             chars)
+            statement = wrap(tr.gettext(
+                "No shared goal agreed yet: agree on one at meeting 1 (Domain)"), chars)
         details = []
         for g in goals.to_dict("records"):
             unit = f" {g['unit']}" if pd.notna(g.get("unit")) else ""
-            line = f"{_num(g.get('baseline'))} → {_num(g.get('target'))}{unit}"
+            line = f"{_num(g.get('baseline'), tr)} → {_num(g.get('target'), tr)}{unit}"
             if pd.notna(g.get("deadline")):
-                line += f"\nby {_date(g['deadline'])}"
+                line += "\n" + tr.gettext("by {date}").format(date=_date(g["deadline"], tr))
             details.append(wrap(line, 34, 3) if "\n" not in line else line)
         detail = "\n".join(details)
         size *= k
@@ -444,7 +466,7 @@ class _Tree:
                                     zorder=3, gid="sign"))
         for sx in (x0 + 0.22, -x0 - 0.22):
             ax.plot([sx], [y1 - 0.2], marker="o", markersize=5 * k, color="#3E2612", zorder=4)
-        ax.text(0, y1 - 0.14, "OUR SHARED GOAL", ha="center", va="top", fontsize=12.5 * k,
+        ax.text(0, y1 - 0.14, tr.gettext("OUR SHARED GOAL"), ha="center", va="top", fontsize=12.5 * k,
                 fontweight="bold", color=TRUNK_BROWN, zorder=4)
         ax.text(0, y1 - 0.6, statement, ha="center", va="top", fontsize=size, color=st.BLACK,
                 zorder=4, linespacing=1.22, gid="trunk-label")
@@ -459,8 +481,8 @@ class _Tree:
         ax, k, steps = self.ax, self.k, self.steps
         n = len(steps)
         if not n:
-            ax.text(0, 8.3, "Branches grow at meeting 2 (Community):\nthe steps of the action "
-                    "plan", ha="center", va="center", fontsize=13 * k, style="italic",
+            ax.text(0, 8.3, self.tr.gettext("Branches grow at meeting 2 (Community):\nthe "
+                                            "steps of the action plan"), ha="center", va="center", fontsize=13 * k, style="italic",
                     color="#333333", zorder=10, gid="no-branches")
         per_side = {"left": (n + 1) // 2, "right": n // 2}
         crowded = max(per_side.values(), default=0)
@@ -508,39 +530,44 @@ class _Tree:
             ax.text(x_text, tip_y + 0.04, wrap(s.get("title"), 25, title_lines), ha=ha,
                     va="bottom", fontsize=title_size, fontweight="bold", color=st.BLACK,
                     zorder=8, linespacing=1.1, gid=f"branch-label:{s['action_id']}")
-            ax.text(x_text, tip_y - 0.04, self._branch_detail(s, status, self.detail_lines),
+            ax.text(x_text, tip_y - 0.04,
+                    self._branch_detail(s, status, self.tr, self.detail_lines),
                     ha=ha, va="top",
                     fontsize=detail_size, color="#303030", zorder=8, linespacing=1.15,
                     gid=f"branch-detail:{s['action_id']}")
 
     @staticmethod
-    def _branch_detail(s: Mapping, status: str, max_lines: int = 3) -> str:
+    def _branch_detail(s: Mapping, status: str, tr: Translator, max_lines: int = 3) -> str:
+        due = ""
         if status == "overdue":
-            info = "overdue" + (f" · {int(s['days_late'])} days late"
-                                if pd.notna(s.get("days_late")) else "")
+            info = _status_label("overdue", tr)
+            if pd.notna(s.get("days_late")):
+                late = int(s["days_late"])
+                info += " · " + tr.ngettext("{n} day late", "{n} days late", late).format(n=late)
         elif status == "done":
-            info = f"done {_date(s['done_on'])}" if pd.notna(s.get("done_on")) else "done"
+            info = (tr.gettext("done {date}").format(date=_date(s["done_on"], tr))
+                    if pd.notna(s.get("done_on")) else _status_label("done", tr))
         elif status == "dropped":
-            info = "dropped"
+            info = _status_label("dropped", tr)
         else:
-            info = st.STATUS_LABELS[status] + (f" · due {_date(s['due_on'])}"
-                                               if pd.notna(s.get("due_on")) else "")
+            info = _status_label(status, tr)
+            if pd.notna(s.get("due_on")):
+                due = " · " + tr.gettext("due {date}").format(date=_date(s["due_on"], tr))
+        nobody = tr.gettext("nobody responsible yet")
         people: list[str] = []
         if pd.notna(s.get("owners")) and s.get("owners"):
             people = str(s["owners"]).split(", ")
             if pd.notna(s.get("lead")) and people[0] == s["lead"] and int(s["n_owners"]) > 1:
                 people[0] += " ★"
         if s.get("hidden_owners"):
-            people.append(f"+{int(s['hidden_owners'])} more")
+            people.append(tr.gettext("+{n} more").format(n=int(s["hidden_owners"])))
         if max_lines == 1:  # status and the first person only
-            info = info.split(" · due ")[0]
             if not people:
-                return f"{info} · nobody responsible yet"
+                return f"{info} · {nobody}"
             more = int(s["n_owners"]) - 1
             return wrap(f"{info} · {people[0]}" + (f" +{more}" if more > 0 else ""), 40, 1)
-        who = (_wrap_names(people, 34, max_lines - 1) if people
-               else "nobody responsible yet")
-        return f"{info}\n{who}"
+        who = _wrap_names(people, 34, max_lines - 1) if people else nobody
+        return f"{info}{due}\n{who}"
 
     # ---------------------------------------------------------------- vines
     def vines(self) -> None:
@@ -602,16 +629,18 @@ class _Tree:
         if len(lessons) > MAX_LESSON_FRUITS:
             more = len(lessons) - MAX_LESSON_FRUITS
             ax.text(0, self.fruit_y - _FRUIT_ROWS[1][1] - 0.85,
-                    f"+ {_n(more, 'more lesson')} in the lesson table", ha="center", va="top", fontsize=11 * k,
+                    self.tr.ngettext("+ {n} more lesson in the lesson table",
+                                     "+ {n} more lessons in the lesson table", more).format(n=more),
+                    ha="center", va="top", fontsize=11 * k,
                     style="italic", zorder=10)
         if not progress and not lessons:
-            ax.text(0, 10.9, "Fruits grow at meeting 3 (Practice):\nmeasure the goal, write "
-                    "down what you learned", ha="center", va="center", fontsize=13 * k,
+            ax.text(0, 10.9, self.tr.gettext("Fruits grow at meeting 3 (Practice):\nmeasure the "
+                                             "goal, write down what you learned"), ha="center", va="center", fontsize=13 * k,
                     style="italic", color="#333333", zorder=10, gid="no-fruits")
 
     def _progress_fruit(self, fr: Mapping, g: Mapping, cx: float, cy: float,
                         single: bool) -> None:
-        ax, k, r = self.ax, self.k, 0.62
+        ax, k, r, tr = self.ax, self.k, 0.62, self.tr
         p = fr.get("progress")
         ripe = 0.0 if p is None or pd.isna(p) else float(min(max(p, 0.0), 1.0))
         ax.plot([cx, cx + 0.12], [cy + r - 0.05, cy + r + 0.3], color=TRUNK_BROWN,
@@ -624,19 +653,23 @@ class _Tree:
                                gid=f"fruit-fill:{fr['fruit_id']}"))
         ax.add_patch(Circle((cx, cy), r, facecolor="none", edgecolor=st.BLACK, linewidth=2,
                             zorder=11))
-        ax.text(cx, cy, "?" if p is None or pd.isna(p) else f"{p:.0%}", ha="center",
+        ax.text(cx, cy, "?" if p is None or pd.isna(p) else tr.percent(p), ha="center",
                 va="center", fontsize=15 * k, fontweight="bold", color=st.BLACK, zorder=12,
                 bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
                           alpha=0.9))
         unit = f" {g['unit']}" if pd.notna(g.get("unit")) else ""
         track = g.get("on_track")
         track_text = ("" if track is None or pd.isna(track)
-                      else ("on track" if bool(track) else "behind schedule"))
-        lines = [_progress_phrase(g),
-                 f"now {_num(fr.get('latest_value'))}{unit} ({_date(fr.get('created_on'))})",
-                 f"baseline {_num(g.get('baseline'))} → target {_num(g.get('target'))}"
+                      else tr.gettext("on track") if bool(track) else tr.gettext("behind schedule"))
+        lines = [_progress_phrase(g, tr),
+                 tr.gettext("now {value} ({date})").format(
+                     value=_num(fr.get("latest_value"), tr) + unit,
+                     date=_date(fr.get("created_on"), tr)),
+                 tr.gettext("baseline {baseline} → target {target}").format(
+                     baseline=_num(g.get("baseline"), tr), target=_num(g.get("target"), tr))
                  + (f" · {track_text}" if track_text else "")]
-        head = "Goal progress" if single else f"Goal progress ({fr.get('goal_id')})"
+        head = (tr.gettext("Goal progress") if single
+                else tr.gettext("Goal progress ({goal})").format(goal=fr.get("goal_id")))
         ax.text(cx + r + 0.25, cy + 0.05, head, ha="left", va="bottom", fontsize=13 * k,
                 fontweight="bold", color=st.BLACK, zorder=12,
                 gid=f"progress-head:{fr['fruit_id']}")
@@ -647,7 +680,7 @@ class _Tree:
     def _lesson_fruit(self, fr: Mapping, cx: float, cy: float, compact: bool = False) -> None:
         ax, k = self.ax, self.k
         kind = str(fr["kind"])
-        label = st.LESSON_KIND_LABELS.get(kind, kind)
+        label = _kind_label(kind, self.tr)
         r = 0.27 if compact else 0.34
         ax.plot([cx, cx + 0.08], [cy + r - 0.04, cy + r + 0.28], color=TRUNK_BROWN,
                 linewidth=2.5 * k, zorder=8, solid_capstyle="round")
@@ -673,13 +706,13 @@ class _Tree:
 
     # ---------------------------------------------------------------- legends and caption
     def legends(self) -> None:
-        ax, k, steps = self.ax, self.k, self.steps
+        ax, k, steps, tr = self.ax, self.k, self.steps, self.tr
         status_handles = [
             Line2D([], [], color=st.STATUS_COLORS[s], linewidth=7 * k,
                    linestyle=st.STATUS_LINESTYLES[s], marker=st.STATUS_MARKERS[s],
-                   markersize=13 * k, markeredgecolor=st.BLACK, label=st.STATUS_LABELS[s])
+                   markersize=13 * k, markeredgecolor=st.BLACK, label=_status_label(s, tr))
             for s in st.STATUSES]
-        leg = ax.legend(handles=status_handles, title="Branches: the steps", loc="lower left",
+        leg = ax.legend(handles=status_handles, title=tr.gettext("Branches: the steps"), loc="lower left",
                         bbox_to_anchor=(0.004, 0.006), fontsize=11.5 * k,
                         title_fontsize=12 * k, frameon=True, framealpha=0.95,
                         handlelength=3.4, borderpad=0.5, labelspacing=0.45,
@@ -690,20 +723,21 @@ class _Tree:
         if len(counts) > 3:
             counts = [counts[0], counts[len(counts) // 2], counts[-1]]
         other: list = [Line2D([], [], color="#555555", linewidth=_owner_width(c, k),
-                              label=f"{_n(c, 'person', 'people')} responsible")
+                              label=tr.ngettext("{n} person responsible",
+                                                "{n} people responsible", c).format(n=c))
                        for c in counts]
         if len(self.links):
             other.append(Line2D([], [], color=VINE_COLOR, linewidth=2.2 * k,
-                                label="vine: the steps share people"))
+                                label=tr.gettext("vine: the steps share people")))
         if (self.fruits["kind"] == "progress").any():
             other.append(Patch(facecolor=PROGRESS_COLOR, hatch="..", edgecolor=st.BLACK,
-                               label="ripe part: progress to the target"))
+                               label=tr.gettext("ripe part: progress to the target")))
         if (self.fruits["kind"] != "progress").any():
             other.append(Line2D([], [], marker="o", linestyle="none", markersize=14 * k,
                                 markerfacecolor=_tint(st.GREY, 0.5), markeredgecolor=st.BLACK,
-                                label="a lesson (letter and colour: its kind)"))
+                                label=tr.gettext("a lesson (letter and colour: its kind)")))
         thickest = _owner_width(max(counts), k)
-        leg2 = ax.legend(handles=other, title="Thickness, vines and fruits", loc="lower right",
+        leg2 = ax.legend(handles=other, title=tr.gettext("Thickness, vines and fruits"), loc="lower right",
                          bbox_to_anchor=(0.996, 0.006), fontsize=11.5 * k,
                          title_fontsize=12 * k, frameon=True, framealpha=0.95,
                          handlelength=3.4, borderpad=0.5, labelspacing=0.45,
@@ -711,18 +745,25 @@ class _Tree:
         leg2._legend_box.align = "left"
 
     def caption(self) -> None:
-        steps, plan = self.steps, self.plan
+        steps, plan, tr = self.steps, self.plan, self.tr
+        n = len(steps)
         lines = []
-        if len(steps):
-            counts = {s: int((steps["display_status"] == s).sum()) for s in st.STATUSES}
-            lines.append(f"{_n(len(steps), 'step')}: " + ", ".join(
-                f"{v} {st.STATUS_LABELS[s]}" for s, v in counts.items() if v))
+        if n:
+            lines.append(tr.ngettext("{n} step", "{n} steps", n).format(n=n) + ": "
+                         + _status_counts(steps, tr))
         if len(plan):
             shared = int((steps["n_owners"] >= 2).sum())
-            lines.append(f"{shared} of {_n(len(steps), 'step')} shared by two or more people"
-                         + (" · ★ after a name: leads the step" if shared else ""))
-        text = "\n".join(lines) if lines else "No action plan yet (meeting 2)"
-        self.ax.text(0, 0.5, text, ha="center", va="center", fontsize=12.5 * self.k,
+            line = tr.ngettext("{shared} of {n} step shared by two or more people",
+                               "{shared} of {n} steps shared by two or more people",
+                               n).format(shared=shared, n=n)
+            if shared:  # the star's key on a line of its own when both do not fit between
+                star = tr.gettext("★ after a name: leads the step")  # the two legends
+                line += ("\n" if len(line) + len(star) > 78 else " · ") + star
+            lines.append(line)
+        text = "\n".join(lines) if lines else tr.gettext("No action plan yet (meeting 2)")
+        three = text.count("\n") >= 2  # smaller, so the lines stay below the roots
+        self.ax.text(0, 0.45 if three else 0.5, text, ha="center", va="center",
+                     fontsize=(11.5 if three else 12.5) * self.k,
                      color="#222222", zorder=4, linespacing=1.3, gid="caption")
 
 
@@ -731,7 +772,26 @@ MAX_LESSON_FRUITS = 6
 
 
 # ----------------------------------------------------------------------------- drawing
-def draw_cop_tree(data: Mapping[str, pd.DataFrame], *, paper: str = "A3") -> Figure:
+def _status_count(status: str, n: int, tr: Translator) -> str:
+    """``"2 done"`` with the status word agreeing with the number (``"2 feitos"``)."""
+    forms = {
+        "planned": tr.ngettext("{n} planned", "{n} planned", n),
+        "in_progress": tr.ngettext("{n} in progress", "{n} in progress", n),
+        "done": tr.ngettext("{n} done", "{n} done", n),
+        "dropped": tr.ngettext("{n} dropped", "{n} dropped", n),
+        "overdue": tr.ngettext("{n} overdue", "{n} overdue", n),
+    }
+    return forms[status].format(n=n) if status in forms else f"{n} {status}"
+
+
+def _status_counts(steps: pd.DataFrame, tr: Translator) -> str:
+    """``"2 done, 1 overdue"``: the steps per status, in the statuses' order."""
+    counts = {s: int((steps["display_status"] == s).sum()) for s in st.STATUSES}
+    return ", ".join(_status_count(s, v, tr) for s, v in counts.items() if v)
+
+
+def draw_cop_tree(data: Mapping[str, pd.DataFrame], *, paper: str = "A3",
+                  language: str | None = None) -> Figure:
     """Draw the CoP tree from the tables of :func:`cop_tree_data`.
 
     Parameters
@@ -740,6 +800,9 @@ def draw_cop_tree(data: Mapping[str, pd.DataFrame], *, paper: str = "A3") -> Fig
         What :func:`cop_tree_data` returned (it may be edited, e.g. shorter titles).
     paper : {"A3", "A4"}
         Landscape size of the figure; A4 is the A3 poster scaled down.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        Language of every text on the poster and of its description; default the
+        CoP's language (English when the CoP's language has no texts).
 
     Returns
     -------
@@ -758,7 +821,7 @@ def draw_cop_tree(data: Mapping[str, pd.DataFrame], *, paper: str = "A3") -> Fig
     if missing:
         raise UsageError(f"data lacks the table(s) {', '.join(missing)}; pass what "
                          "cop_tree_data(store, cop_id) returned")
-    tree = _Tree(data, paper)
+    tree = _Tree(data, paper, language)
     tree.title()
     tree.ground_and_trunk()
     sign_top = tree.sign()
@@ -767,66 +830,85 @@ def draw_cop_tree(data: Mapping[str, pd.DataFrame], *, paper: str = "A3") -> Fig
     tree.fruits_()
     tree.legends()
     tree.caption()
-    text = _tree_description(tree.cop, tree.goals, tree.steps, tree.links, tree.fruits)
+    text = _tree_description(tree.cop, tree.goals, tree.steps, tree.links, tree.fruits, tree.tr)
     st.set_description(tree.fig, text)
     return tree.fig
 
 
-def _tree_description(cop, goals, steps, links, fruits) -> str:
+def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
     where = ", ".join(str(x) for x in (cop.get("school"), cop.get("country")) if pd.notna(x))
     name = cop.get("name", "CoP")
-    out = [f'CoP tree of "{name}"' + (f" ({where})" if where else "")
-           + (f" as of {pd.Timestamp(cop['as_of']):%Y-%m-%d}." if pd.notna(cop.get("as_of"))
-              else ".")]
+    head = tr.gettext('CoP tree of "{name}"').format(name=name) + (f" ({where})" if where else "")
+    if pd.notna(cop.get("as_of")):
+        head += " " + tr.gettext("as of {date}").format(
+            date=f"{pd.Timestamp(cop['as_of']):%Y-%m-%d}")
+    out = [head + "."]
     if len(goals):
         for g in goals.to_dict("records"):
             unit = f" {g['unit']}" if pd.notna(g.get("unit")) else ""
-            s = (f'Trunk (shared goal): "{g["statement"]}", from baseline '
-                 f"{_num(g.get('baseline'))} to target {_num(g.get('target'))}{unit}")
+            s = tr.gettext('Trunk (shared goal): "{statement}", from baseline {baseline} to '
+                           "target {target}").format(
+                statement=g["statement"], baseline=_num(g.get("baseline"), tr),
+                target=_num(g.get("target"), tr) + unit)
             if pd.notna(g.get("deadline")):
-                s += f" by {pd.Timestamp(g['deadline']):%Y-%m-%d}"
+                s += " " + tr.gettext("by {date}").format(
+                    date=f"{pd.Timestamp(g['deadline']):%Y-%m-%d}")
             s += "."
             if pd.notna(g.get("latest_value")):
-                s += (f" Latest value {_num(g['latest_value'])}{unit} on "
-                      f"{pd.Timestamp(g['latest_on']):%Y-%m-%d}: {_progress_phrase(g)}")
+                s += " " + tr.gettext("Latest value {value} on {date}: {phrase}").format(
+                    value=_num(g["latest_value"], tr) + unit,
+                    date=f"{pd.Timestamp(g['latest_on']):%Y-%m-%d}",
+                    phrase=_progress_phrase(g, tr))
                 if pd.notna(g.get("on_track")):
-                    s += ", on track" if bool(g["on_track"]) else ", behind schedule"
+                    s += ", " + (tr.gettext("on track") if bool(g["on_track"])
+                                 else tr.gettext("behind schedule"))
                 s += "."
             else:
-                s += " No measurement yet."
+                s += " " + tr.gettext("No measurement yet.")
             out.append(s)
     else:
-        out.append("No shared goal yet.")
+        out.append(tr.gettext("No shared goal yet."))
     n = len(steps)
     if n:
-        counts = {s: int((steps["display_status"] == s).sum()) for s in st.STATUSES}
-        out.append(f"{_n(n, 'branch', 'branches')} (steps of the action plan): " + ", ".join(
-            f"{v} {st.STATUS_LABELS[s]}" for s, v in counts.items() if v) + ".")
+        out.append(tr.ngettext("{n} branch (steps of the action plan)",
+                               "{n} branches (steps of the action plan)", n).format(n=n)
+                   + ": " + _status_counts(steps, tr) + ".")
         shared = int((steps["n_owners"] >= 2).sum())
-        out.append(f"{shared} of {_n(n, 'step')} have two or more people responsible "
-                   f"(thicker branches); {_n(len(links), 'pair')} of steps share people "
-                   "(joined by vines).")
+        out.append(tr.ngettext("{shared} of {n} step has two or more people responsible "
+                               "(thicker branches)",
+                               "{shared} of {n} steps have two or more people responsible "
+                               "(thicker branches)", n).format(shared=shared, n=n)
+                   + "; " + tr.ngettext("{n} pair of steps shares people (joined by vines).",
+                                        "{n} pairs of steps share people (joined by vines).",
+                                        len(links)).format(n=len(links)))
         late = steps.loc[steps["display_status"] == "overdue", "title"].astype(str).tolist()
         if late:
-            out.append("Overdue: " + "; ".join(late) + ".")
+            out.append(tr.gettext("Overdue: {steps}.").format(steps="; ".join(late)))
     else:
-        out.append("No action plan yet.")
+        out.append(tr.gettext("No action plan yet."))
     lessons = fruits[fruits["kind"] != "progress"]
     n_prog = int((fruits["kind"] == "progress").sum())
     if len(fruits):
-        parts = [f"{st.LESSON_KIND_LABELS.get(str(k), str(k)).lower()}: {t}"
+        parts = [f"{_kind_label(str(k), tr).lower()}: {t}"
                  for k, t in zip(lessons["kind"], lessons["title"], strict=True)]
-        out.append(f"Fruits: {_n(len(lessons), 'lesson')}"
-                   + (f" ({'; '.join(parts)})" if parts else "")
-                   + (f" and {_n(n_prog, 'progress fruit')}" if n_prog else "") + ".")
+        text = tr.gettext("Fruits: {lessons}").format(lessons=tr.ngettext(
+            "{n} lesson", "{n} lessons", len(lessons)).format(n=len(lessons)))
+        if parts:
+            text += f" ({'; '.join(parts)})"
+        if n_prog:
+            text += " " + tr.ngettext("and {n} progress fruit", "and {n} progress fruits",
+                                      n_prog).format(n=n_prog)
+        out.append(text + ".")
         if len(lessons) > MAX_LESSON_FRUITS:
-            out.append(f"The poster shows the first {MAX_LESSON_FRUITS} lessons.")
+            out.append(tr.gettext("The poster shows the first {n} lessons.").format(
+                n=MAX_LESSON_FRUITS))
     else:
-        out.append("No fruits yet.")
+        out.append(tr.gettext("No fruits yet."))
     return " ".join(out)
 
 
-def cop_tree(store: object, cop_id: str, *, as_of: object = None, paper: str = "A3") -> Figure:
+def cop_tree(store: object, cop_id: str, *, as_of: object = None, paper: str = "A3",
+             language: str | None = None) -> Figure:
     """Draw the CoP tree of one CoP: the group's poster.
 
     Trunk = the shared goal (statement, baseline → target, deadline); branches =
@@ -846,6 +928,8 @@ def cop_tree(store: object, cop_id: str, *, as_of: object = None, paper: str = "
         The day the tree shows (default today); see :func:`cop_tree_data`.
     paper : {"A3", "A4"}
         Landscape size of the figure.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        Language of the poster; default the CoP's language.
 
     Returns
     -------
@@ -853,4 +937,5 @@ def cop_tree(store: object, cop_id: str, *, as_of: object = None, paper: str = "
         Not managed by pyplot; ``fig.savefig("tree.png", dpi=150)`` (or .svg,
         .pdf). :func:`cocope_kit.charts.describe` gives its alt text.
     """
-    return draw_cop_tree(cop_tree_data(store, cop_id, as_of=as_of), paper=paper)
+    return draw_cop_tree(cop_tree_data(store, cop_id, as_of=as_of), paper=paper,
+                         language=language)
