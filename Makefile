@@ -55,9 +55,11 @@ demo: venv
 	@echo "Demo reports (one per CoP and all CoPs side by side; open them in a browser):"
 	@$(BIN)/cocope report --store $(DEMO_DB) --out-dir out/reports
 
-# The suite drives Debian's Chromium (browser tests) and GNU PSPP (the SPSS files are opened
-# with it); install them when missing (needs root or sudo). A missing one fails the suite.
-SYSTEM_PACKAGES := chromium:chromium pspp:pspp
+# The suite drives Debian's Chromium (browser tests), GNU PSPP (the SPSS files are opened with
+# it) and poppler-utils (printed posters and hand-outs are read and rendered with pdfinfo,
+# pdftotext, pdftoppm); install them when missing (needs root or sudo). A missing one fails
+# the suite.
+SYSTEM_PACKAGES := chromium:chromium pspp:pspp pdftoppm:poppler-utils
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \

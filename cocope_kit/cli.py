@@ -155,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--store", type=Path, help="store the notebooks open when COCOPE_STORE is not "
                    "set (default: data/demo.sqlite in the folder, created with the demo data)")
     s.add_argument("--force", action="store_true", help="replace notebooks you changed")
+
+    s = sub.add_parser("poster", help="the CoP tree of one CoP as a printable poster (PDF, A3)",
+                       description="Draw the CoP tree of one CoP (trunk: the shared goal; "
+                       "branches: the action plan; fruits: progress and lessons) as a poster "
+                       "for the wall, by pseudonym, in the CoP's language.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--cop", required=True, help="cop_id of the CoP")
+    s.add_argument("--out", required=True, type=Path, help="file to write: .pdf (also .png, .svg)")
+    s.add_argument("--paper", choices=["A3", "A4"], default="A3", help="landscape (default A3)")
+    s.add_argument("--language", help="en, de, nl, pt or sk (default: the CoP's language)")
+    s.add_argument("--as-of", help="day the tree shows (YYYY-MM-DD; default today)")
     return p
 
 
@@ -175,6 +186,25 @@ def _cmd_notebooks(a) -> int:
         print(("replaced  " if rel in result.replaced else "copied    ") + rel)
     print(f"{len(result.copied)} copied, {len(result.unchanged)} unchanged, into {result.folder}")
     print(f"next: cd {result.folder} && jupyter lab   (start with 00_start_here.ipynb)")
+    return EXIT_OK
+
+
+def _cmd_poster(a) -> int:
+    from .charts import cop_tree, save
+    from .errors import UsageError
+
+    if a.out.suffix.lower() not in (".pdf", ".png", ".svg"):
+        raise UsageError(f"--out {a.out}: the poster is written as .pdf, .png or .svg")
+    store = _existing_store(a.store)
+    from .i18n import reader_language, translator
+
+    fig = cop_tree(store, a.cop, as_of=a.as_of, paper=a.paper, language=a.language)
+    cop = store.read("cop", where={"cop_id": a.cop}).iloc[0]
+    tr = translator(a.language or reader_language(cop["language"]))
+    title = tr.gettext('CoP tree of "{name}"').format(name=cop["name"])
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    save(fig, a.out, title=title, dpi=200 if a.out.suffix.lower() == ".png" else None)
+    print(f"wrote the CoP tree of {a.cop} ({a.paper}) to {a.out}")
     return EXIT_OK
 
 
@@ -353,6 +383,7 @@ _COMMANDS = {
     "forget": _cmd_forget,
     "report": _cmd_report,
     "notebooks": _cmd_notebooks,
+    "poster": _cmd_poster,
 }
 
 

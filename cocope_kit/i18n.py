@@ -45,6 +45,7 @@ __all__ = [
     "Translator",
     "catalog_path",
     "language_name",
+    "reader_language",
     "translator",
 ]
 
@@ -92,6 +93,21 @@ def _check(lang: object) -> str:
             f"language {lang!r} is not available; one of {', '.join(LANGUAGES)}"
         )
     return code
+
+
+def reader_language(lang: object, default: str = "en") -> str:
+    """``lang`` as one of :data:`LANGUAGES` when the kit has its texts, else ``default``.
+
+    For a CoP's declared language (any ISO code): the texts are shown in it when they
+    exist, in English otherwise.
+
+    >>> reader_language("de-AT"), reader_language("fr"), reader_language(None)
+    ('de', 'en', 'en')
+    """
+    try:
+        return _check(lang)
+    except CocopeError:
+        return default
 
 
 def catalog_path(lang: str) -> Path:

@@ -43,7 +43,7 @@ from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch, Polygon, 
 
 from .. import analysis
 from ..errors import UsageError
-from ..i18n import Translator, translator
+from ..i18n import Translator, reader_language, translator
 from ..schema import TEXT_DTYPE
 from . import _style as st
 from ._style import tint as _tint
@@ -295,11 +295,7 @@ def _language(cop: pd.Series, language: str | None) -> Translator:
     """The translator of ``language``, else of the CoP's language, else English."""
     if language is not None:
         return translator(language)
-    lang = cop.get("language") if len(cop) else None
-    try:
-        return translator(lang if isinstance(lang, str) and lang.strip() else "en")
-    except Exception:  # noqa: BLE001 - a CoP in a language without texts: English
-        return translator("en")
+    return translator(reader_language(cop.get("language") if len(cop) else None))
 
 
 def _bezier(p0, p1, p2, k: int = 40) -> np.ndarray:
@@ -889,7 +885,7 @@ def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
     lessons = fruits[fruits["kind"] != "progress"]
     n_prog = int((fruits["kind"] == "progress").sum())
     if len(fruits):
-        parts = [f"{_kind_label(str(k), tr).lower()}: {t}"
+        parts = [f"{_kind_label(str(k), tr)}: {t}"
                  for k, t in zip(lessons["kind"], lessons["title"], strict=True)]
         text = tr.gettext("Fruits: {lessons}").format(lessons=tr.ngettext(
             "{n} lesson", "{n} lessons", len(lessons)).format(n=len(lessons)))
