@@ -11,6 +11,7 @@ repository, and the test checks that the kit is imported from the new venv.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -48,7 +49,11 @@ def wheel_venv(tmp_path_factory):
 
 
 def _run(py, work, *args):
-    return subprocess.run([py, *args], capture_output=True, text=True, cwd=work, timeout=300)
+    # as a pip user runs it: without the test session's store variables (conftest.py sets
+    # COCOPE_STORE for the notebooks' runs, and the subprocess would inherit it)
+    env = {k: v for k, v in os.environ.items() if k not in ("COCOPE_STORE", "COCOPE_NBVAL")}
+    return subprocess.run([py, *args], capture_output=True, text=True, cwd=work, timeout=300,
+                          env=env)
 
 
 def test_wheel_carries_the_notebooks_forms_and_instruments(wheel_venv):
