@@ -54,6 +54,10 @@ demo: venv
 	@echo "Demo store: $(DEMO_DB)   (open the notebooks with 'make lab')"
 	@echo "Demo reports (one per CoP and all CoPs side by side; open them in a browser):"
 	@$(BIN)/cocope report --store $(DEMO_DB) --out-dir out/reports
+	@echo "CoP tree posters (A3 PDF, each in its CoP's language):"
+	@for cop in $$($(BIN)/python -c "import cocope_kit as ck; \
+	  print(' '.join(ck.open_store('$(DEMO_DB)').read('cop').cop_id))"); do \
+	  $(BIN)/cocope poster --store $(DEMO_DB) --cop $$cop --out out/posters/tree_$$cop.pdf || exit 1; done
 
 # The suite drives Debian's Chromium (browser tests), GNU PSPP (the SPSS files are opened with
 # it) and poppler-utils (printed posters and hand-outs are read and rendered with pdfinfo,
