@@ -584,7 +584,7 @@ class Store:
 
         Deletes the member, their consent records, attendance, plan ownership,
         pair ratings given or received, survey responses (with answers)
-        they submitted under their member id, interviews where they were the
+        they submitted under their member id, invitations to the forms, interviews where they were the
         respondent (with codings), reflections, feedback and value stories.
         Ideas they authored stay with the group, without their id.
 
@@ -615,6 +615,7 @@ class Store:
             run("attendance", "DELETE FROM attendance WHERE member_id = ?", p)
             run("action_owner", "DELETE FROM action_owner WHERE member_id = ?", p)
             run("consent", "DELETE FROM consent WHERE member_id = ?", p)
+            run("invitation", "DELETE FROM invitation WHERE member_id = ?", p)
             run("reflection", "DELETE FROM reflection WHERE member_id = ?", p)
             run("result_feedback", "DELETE FROM result_feedback WHERE member_id = ?", p)
             run("value_story", "DELETE FROM value_story WHERE author_id = ?", p)
