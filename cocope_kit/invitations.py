@@ -94,6 +94,7 @@ __all__ = [
     "create_invitations",
     "form_ids",
     "hash_token",
+    "invitable_members",
     "invitation_url",
     "open_invitation",
     "progress",
@@ -302,10 +303,12 @@ def create_invitations(
         An instrument id (:func:`form_ids`) or ``"collaboration_network"``.
     wave : str
     members : "all" or list of str, optional
-        ``"all"``: every current member of the CoP (members who left are not
-        invited). A list: these member ids. Either way every member must have
-        consent (students also assent) by :func:`cocope_kit.privacy.consent_register`;
-        otherwise nothing is created and the error names each refused member.
+        ``"all"``: every current member of the CoP who may be invited
+        (:func:`invitable_members`: members who left, and members without
+        consent or, for students, assent, are left out). A list: these member
+        ids; each must have consent (students also assent) by
+        :func:`cocope_kit.privacy.consent_register`, otherwise nothing is created
+        and the error names each refused member.
     anonymous : int
         Number of anonymous cards (not for the collaboration network).
     language : str, optional
@@ -344,10 +347,10 @@ def create_invitations(
     if isinstance(members, str):
         if members != "all":
             raise UsageError(f"members {members!r} is not allowed; 'all' or a list of member ids")
-        left = roster["left_on"].notna() & (roster["left_on"] <= today)
-        chosen = roster[~left]
+        ok = invitable_members(store, cop_id, today=today)
+        chosen = roster[roster["member_id"].isin(ok.loc[ok["included"], "member_id"])]
         if chosen.empty and not anonymous:
-            raise UsageError(f"CoP {cop_id!r} has no current members to invite")
+            raise UsageError(f"CoP {cop_id!r} has no current members with consent to invite")
     else:
         wanted = list(members or [])
         unknown = [m for m in wanted if m not in set(roster["member_id"])]
@@ -383,6 +386,29 @@ def create_invitations(
             cards.append(Card(inv, token, None if pd.isna(pseudonym) else str(pseudonym),
                               None if pd.isna(name) else str(name)))
     return cards
+
+
+def invitable_members(store, cop_id: str, *, today=None) -> pd.DataFrame:
+    """Current members of a CoP and whether they may get a card.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``member_id, pseudonym, role, included, reason`` for every member who
+        has not left; ``reason`` says why someone is left out (e.g.
+        ``"assent pending"``). Members who left are not listed.
+    """
+    from .privacy import consent_register
+
+    roster = store.read("member", where={"cop_id": cop_id})
+    day = pd.Timestamp(today if today is not None else _now().date())
+    roster = roster[~(roster["left_on"].notna() & (roster["left_on"] <= day))]
+    reg = consent_register(roster, store.read("consent", where={
+        "member_id": roster["member_id"].tolist()}))
+    out = roster[["member_id", "pseudonym", "role"]].reset_index(drop=True)
+    out["included"] = reg["included"].to_numpy()
+    out["reason"] = reg["reason"].to_numpy()
+    return out
 
 
 # ---------------------------------------------------------------- open and redeem

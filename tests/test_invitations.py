@@ -52,12 +52,14 @@ def test_table_has_the_columns_of_its_schema(store):
 
 
 def test_all_members_get_cards_except_left_and_without_consent(store):
-    # m7 withdrew consent: 'all' must be refused as a whole, nothing created
+    # m7 withdrew consent: naming them refuses the whole batch, nothing created
     with pytest.raises(UsageError, match=r"at-test:m7 \(consent withdrawn\); nothing was created"):
-        inv.create_invitations(store, COP, "working_together", "post", members="all", now=T0)
+        inv.create_invitations(store, COP, "working_together", "post",
+                               members=[RATER, f"{COP}:m7"], now=T0)
     assert store._con.execute("SELECT count(*) FROM invitation").fetchone()[0] == 0
+    # 'all' leaves out m6 (left) and m7 (withdrew)
     ok = [f"{COP}:m{i}" for i in (1, 2, 3, 4, 5)]
-    cards = inv.create_invitations(store, COP, "working_together", "post", members=ok, now=T0)
+    cards = inv.create_invitations(store, COP, "working_together", "post", members="all", now=T0)
     assert [c.member_id for c in cards] == ok
     assert [c.pseudonym for c in cards] == ["Teacher A", "Student B", "Parent C", "Teacher D",
                                             "Helper E"]
@@ -66,6 +68,9 @@ def test_all_members_get_cards_except_left_and_without_consent(store):
     assert {c.language for c in cards} == {"de"}
     assert [c.card_no for c in cards] == [1, 2, 3, 4, 5]
     assert cards[0].expires_at == "2026-05-18T09:00:00.000000Z"
+    out = inv.invitable_members(store, COP, today=T0.date())
+    assert out.loc[~out["included"], ["member_id", "reason"]].values.tolist() == [
+        [f"{COP}:m7", "consent withdrawn"]]
 
 
 def test_student_without_assent_is_refused(store):
