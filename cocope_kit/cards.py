@@ -28,7 +28,8 @@ from pathlib import Path
 
 from .invitations import Card, invitation_url
 
-__all__ = ["CARDS_PER_PAGE", "card_text", "render_cards", "write_cards", "write_links"]
+__all__ = ["CARDS_PER_PAGE", "card_text", "links_csv", "render_cards", "write_cards",
+           "write_links"]
 
 #: Cards on one A4 sheet (2 columns, 4 rows).
 CARDS_PER_PAGE = 8
@@ -135,15 +136,23 @@ def write_cards(cards: Sequence[Card], out, base_url: str, *, names: bool = Fals
     return path
 
 
-def write_links(cards: Sequence[Card], out, base_url: str) -> Path:
-    """Write ``member,url`` rows (pseudonym, empty for anonymous cards) as UTF-8 CSV."""
+def links_csv(cards: Sequence[Card], base_url: str) -> str:
+    """CSV text with columns ``member`` (pseudonym, empty for anonymous cards) and ``url``.
+
+    Cells a spreadsheet would run as a formula are neutralised.
+    """
     import pandas as pd
 
     from .privacy import neutralise_formulas
 
-    path = Path(out)
     rows = [("" if c.member_id is None else (c.pseudonym or c.member_id),
              invitation_url(base_url, c.token)) for c in cards]
     table = neutralise_formulas(pd.DataFrame(rows, columns=["member", "url"], dtype=object))
-    table.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
+    return table.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
+def write_links(cards: Sequence[Card], out, base_url: str) -> Path:
+    """Write :func:`links_csv` to ``out`` (UTF-8)."""
+    path = Path(out)
+    path.write_text(links_csv(cards, base_url), encoding="utf-8")
     return path
