@@ -37,7 +37,7 @@ What is kept (table ``invitation``)
 * Forgetting a member (:meth:`~cocope_kit.store.Store.forget`) deletes their
   invitations.
 
-Why SHA-256 and not a password hash: the token has 192 random bits from
+Why SHA-256 and not a password hash: the token has 128 random bits from
 :mod:`secrets`, so nobody can guess it or search for it from its hash; a slow
 password hash (bcrypt, scrypt) protects *low-entropy* secrets and would only
 slow down every page view. The hash is looked up through an index and then
@@ -104,8 +104,9 @@ __all__ = [
     "revoke",
 ]
 
-#: Random bytes per token (192 bits; ``secrets.token_urlsafe`` makes 32 characters of them).
-TOKEN_BYTES = 24
+#: Random bytes per token (128 bits; ``secrets.token_urlsafe`` makes 22 characters of them,
+#: short enough to type from a card).
+TOKEN_BYTES = 16
 #: Days an invitation stays valid unless told otherwise.
 DEFAULT_EXPIRES_DAYS = 14
 #: The form id of the collaboration network (rated by members only).

@@ -208,7 +208,7 @@ def test_invite_writes_cards_and_links(school, tmp_path, capsys):
     assert table.columns.tolist() == ["member", "url"]
     assert table["member"].tolist() == ["Teacher A", "Student B", "Parent C", "Teacher D",
                                         "Helper E"]
-    assert table["url"].str.fullmatch(r"http://10\.0\.0\.5:8866/\?t=[A-Za-z0-9_-]{32}").all()
+    assert table["url"].str.fullmatch(r"http://10\.0\.0\.5:8866/\?t=[A-Za-z0-9_-]{22}").all()
     page = cards.read_text(encoding="utf-8")
     assert page.count("<svg") == 5 and page.count('class="card"') == 5
     assert "Für: Teacher A" in page and "Anna Berger" not in page  # pseudonyms, no names

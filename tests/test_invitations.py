@@ -83,7 +83,7 @@ def test_student_without_assent_is_refused(store):
 def test_token_is_random_and_only_its_hash_is_stored(store):
     cards = inv.create_invitations(store, COP, "working_together", "post", anonymous=20)
     tokens = [c.token for c in cards]
-    assert len(set(tokens)) == 20 and all(len(t) == 32 for t in tokens)  # 24 bytes = 192 bits
+    assert len(set(tokens)) == 20 and all(len(t) == 22 for t in tokens)  # 16 bytes = 128 bits
     dump = "\n".join(store._con.iterdump())
     assert not any(t in dump for t in tokens)
     stored = {r[0] for r in store._con.execute("SELECT token_hash FROM invitation")}
