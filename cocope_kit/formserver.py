@@ -18,13 +18,16 @@ URL                       answer
 anything else             404 with the neutral page
 ========================  ==================================================
 
-Why not Voilà (measured 2026-12-05, see ``benchmarks/forms.py``): a Voilà page
-is a Jupyter kernel of about 93-107 MB that starts in 0.5 s of CPU, so 30
-participants opening their links at once need about 3 GB and 15 s of CPU on
-two cores, above the goals of 1.5 GB and 10 s; and a Voilà page's kernel
-websocket accepts execute requests, so a form page is a way to run code.
-Rendering on the server needs one process of about 120 MB whatever the class
-size, shows a form in a few milliseconds, and works without JavaScript.
+Why not Voilà, which served these forms before: every Voilà page is a Jupyter
+kernel (93 MB resident once the form is built, measured 2026-12-05; about 107 MB
+and 27-36 s for 20 pages opened together in issue 14), so 30 participants need
+about 3 GB, twice the goal of 1.5 GB, however quickly kernels are culled; and
+the page's kernel websocket takes execute requests from the browser (Voilà
+0.5 only hides the ``execute_input`` messages going out, see
+``voila/tornado/kernel_websocket_handler.py``), so a form page is a way to run
+code. Rendering on the server needs one process of about 100 MB whatever the
+class size, shows a form in milliseconds, and works without JavaScript
+(``benchmarks/forms.py`` measures a class of 30).
 
 Every response carries a strict Content-Security-Policy (only this server's
 own CSS and script), ``Referrer-Policy: no-referrer`` (the token in the address
