@@ -71,6 +71,7 @@ from .model import Role, values
 __all__ = [
     "LANGUAGES",
     "FormPages",
+    "announce",
     "Page",
     "lan_address",
     "make_app",
@@ -506,6 +507,33 @@ def lan_address() -> str | None:
     return None if addr.startswith("127.") or addr == "0.0.0.0" else addr
 
 
+def announce(store_path, host: str, port: int, *, https: bool = False,
+             lan: str | None = None) -> list[str]:
+    """What ``cocope forms`` prints when it starts: where it listens, and a warning on a network.
+
+    >>> for line in announce("s.sqlite", "0.0.0.0", 8866, lan="192.168.1.20"):
+    ...     print(line)
+    Participant forms of s.sqlite at http://0.0.0.0:8866/ (Ctrl+C stops)
+    WARNING: the forms are reachable by every device of this network. Invitation links are the only key; stop the server (Ctrl+C) when the session is over.
+    Address for the invitation cards: --base-url http://192.168.1.20:8866
+    """
+    scheme = "https" if https else "http"
+    out = [f"Participant forms of {store_path} at {scheme}://{host}:{port}/ (Ctrl+C stops)"]
+    if host in ("0.0.0.0", "::", ""):
+        out.append("WARNING: the forms are reachable by every device of this network. "
+                   "Invitation links are the only key; stop the server (Ctrl+C) when the "
+                   "session is over.")
+        if lan:
+            out.append(f"Address for the invitation cards: --base-url {scheme}://{lan}:{port}")
+        else:
+            out.append("No network address found: is this computer connected to the "
+                       "school network?")
+    elif host.startswith("127.") or host == "localhost":
+        out.append("Only this computer can open the forms; --host 0.0.0.0 serves the school "
+                   "network.")
+    return out
+
+
 def serve(store_path, *, host: str = "127.0.0.1", port: int = 8866,
           certfile: str | None = None, keyfile: str | None = None,
           say: Callable[[str], None] = print, ready: Callable[[int], None] | None = None) -> None:
@@ -557,16 +585,8 @@ def serve(store_path, *, host: str = "127.0.0.1", port: int = 8866,
                          "running there? choose another --port") from None
     server.add_sockets(sockets)
     real_port = sockets[0].getsockname()[1]
-    scheme = "https" if ssl_ctx else "http"
-    say(f"Participant forms of {path} at {scheme}://{host}:{real_port}/ (Ctrl+C stops)")
-    if host in ("0.0.0.0", "::", ""):
-        lan = lan_address()
-        say("WARNING: the forms are reachable by every device of this network. Invitation "
-            "links are the only key; stop the server (Ctrl+C) when the session is over.")
-        if lan:
-            say(f"Address for the invitation cards: --base-url {scheme}://{lan}:{real_port}")
-        else:
-            say("No network address found: is this computer connected to the school network?")
+    for line in announce(path, host, real_port, https=ssl_ctx is not None, lan=lan_address()):
+        say(line)
     if ready is not None:
         ready(real_port)
     loop = tornado.ioloop.IOLoop.current()

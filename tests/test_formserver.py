@@ -233,6 +233,21 @@ def test_server_headers_and_a_whole_submit(server, store_path):
         assert s.count("response") == 1
 
 
+def test_announce_warns_on_the_network_and_https_needs_both_files(store_path):
+    from cocope_kit.errors import UsageError
+    from cocope_kit.formserver import announce
+
+    local = announce("s", "127.0.0.1", 8866)
+    assert "WARNING" not in " ".join(local) and "--host 0.0.0.0" in local[1]
+    lan = announce("s", "0.0.0.0", 9000, https=True, lan="10.0.0.7")
+    assert lan[1].startswith("WARNING") and lan[2].endswith("--base-url https://10.0.0.7:9000")
+    assert "No network address" in announce("s", "0.0.0.0", 1, lan=None)[2]
+    with pytest.raises(UsageError, match="both --certfile and --keyfile"):
+        serve(store_path, certfile="cert.pem")
+    with pytest.raises(UsageError, match="cannot use certificate"):
+        serve(store_path, certfile=str(store_path), keyfile=str(store_path))
+
+
 def test_lan_address_is_none_or_a_private_looking_address():
     addr = lan_address()
     assert addr is None or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", addr)

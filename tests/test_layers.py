@@ -41,6 +41,9 @@ FORBIDDEN = {
     "cycle": ("matplotlib", "ipywidgets"),
     "harvest_doc": ("ipywidgets",),
     "exports": ("matplotlib", "ipywidgets"),
+    "invitations": ("matplotlib", "ipywidgets", "scipy"),
+    "cards": ("matplotlib", "ipywidgets"),
+    "formserver": ("matplotlib", "ipywidgets", "scipy"),
 }
 
 
