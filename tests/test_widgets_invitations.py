@@ -30,6 +30,18 @@ def _desk(store):
     return InvitationDesk(store, COP, base_url="http://10.1.2.3:8866")
 
 
+def test_choosing_who_shows_only_the_matching_field(store):
+    desk = _desk(store)
+    others = [desk.form, desk.wave, desk.language, desk.audience, desk.base_url,
+              desk.wave_filter, desk.card]
+    for who, shown in [("all", ()), ("members", (desk.members,)),
+                       ("anonymous", (desk.anonymous,))]:
+        desk.who.value = who
+        assert [w.layout.display for w in (desk.members, desk.anonymous)] == [
+            "" if w in shown else "none" for w in (desk.members, desk.anonymous)]
+        assert all(w.layout.display in (None, "") for w in others), who
+
+
 def test_member_list_leaves_out_those_without_consent(store):
     desk = _desk(store)
     ids = [v for _, v in desk.members.options]

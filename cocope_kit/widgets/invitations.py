@@ -79,28 +79,31 @@ class InvitationDesk(Form):
         self.cards_html = ""
         self.links_csv = ""
         wide = {"description_width": "10em"}
-        box = W.Layout(width="36em", max_width="100%")
+
+        def box():  # one Layout per widget: hiding one must not hide the others
+            return W.Layout(width="36em", max_width="100%")
+
         self.form = W.Dropdown(options=[(f"{_title(f)} ({f})", f) for f in inv.form_ids()],
                                value="working_together" if "working_together" in inv.form_ids()
                                else inv.form_ids()[0],
-                               description="Form", style=wide, layout=box)
-        self.wave = W.Text(value="post", description="Wave", style=wide, layout=box)
+                               description="Form", style=wide, layout=box())
+        self.wave = W.Text(value="post", description="Wave", style=wide, layout=box())
         self.who = W.RadioButtons(options=[("every member with consent", "all"),
                                            ("chosen members", "members"),
                                            ("anonymous cards", "anonymous")],
                                   value="all", description="Cards for", style=wide)
         self.members = W.SelectMultiple(options=[], rows=6, description="Members", style=wide,
-                                        layout=box)
+                                        layout=box())
         self.anonymous = W.BoundedIntText(value=10, min=1, max=500, description="How many",
                                           style=wide, layout=W.Layout(width="16em"))
         self.language = W.Dropdown(options=_LANGS, value="", description="Language",
-                                   style=wide, layout=box)
+                                   style=wide, layout=box())
         self.audience = W.Dropdown(options=[("from each member's role", ""),
                                             ("students (easy-read wording)", "student"),
                                             ("adults", "adult")],
-                                   value="", description="Wording", style=wide, layout=box)
+                                   value="", description="Wording", style=wide, layout=box())
         self.base_url = W.Text(value=base_url, description="Forms address", style=wide,
-                               layout=box)
+                               layout=box())
         self.expires = W.BoundedIntText(value=inv.DEFAULT_EXPIRES_DAYS, min=1, max=366,
                                         description="Valid (days)", style=wide,
                                         layout=W.Layout(width="16em"))
@@ -112,15 +115,16 @@ class InvitationDesk(Form):
         self._preview = W.HTML()
         self._downloads = W.HTML()
         self.wave_filter = W.Dropdown(options=[("all waves", "")], value="",
-                                      description="Show", style=wide, layout=box)
+                                      description="Show", style=wide, layout=box())
         self.wave_filter.observe(self._on_filter, names="value")
         self.refresh_button = W.Button(description="Refresh")
         self.refresh_button.on_click(self._on_refresh)
         self._table = W.HTML()
-        self.card = W.Dropdown(options=[], description="Card", style=wide, layout=box)
+        self.card = W.Dropdown(options=[], description="Card", style=wide, layout=box())
         self.revoke_button = W.Button(description="Revoke card", button_style="warning")
         self.revoke_button.on_click(self._on_revoke)
-        self.reissue_button = W.Button(description="Revoke and make a new card")
+        self.reissue_button = W.Button(description="Revoke and make a new card",
+                                       layout=W.Layout(width="auto"))
         self.reissue_button.on_click(self._on_reissue)
         self.who.observe(self._on_who, names="value")
         super().__init__(store, f"Invitations to the participant forms: {cop_id}")
