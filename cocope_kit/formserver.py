@@ -54,8 +54,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import signal
 import socket
 import ssl
+import threading
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
@@ -422,6 +424,13 @@ _HEADERS = {
 }
 
 
+def _access_log(handler) -> None:
+    """One line per request, without the query string: a token never reaches a log."""
+    r = handler.request
+    log.info("%d %s %s %.0f ms", handler.get_status(), r.method, r.path,
+             1000 * r.request_time())
+
+
 def make_app(store, *, on_page: Callable[[Page], None] | None = None):
     """The tornado application serving the forms of ``store`` (and nothing else).
 
@@ -448,7 +457,7 @@ def make_app(store, *, on_page: Callable[[Page], None] | None = None):
             self.finish(page.html)
 
         def write_error(self, status_code, **kwargs):
-            if "exc_info" in kwargs:
+            if "exc_info" in kwargs and status_code >= 500:
                 log.error("forms server: %s", "".join(traceback.format_exception(
                     *kwargs["exc_info"])))
             lang = _best_language(self.request.headers.get("Accept-Language"))
@@ -488,6 +497,7 @@ def make_app(store, *, on_page: Callable[[Page], None] | None = None):
     return tornado.web.Application(
         [(r"/", FormHandler), (r"/static/([a-z]+\.(?:css|js))", StaticHandler)],
         default_handler_class=NotFound, compress_response=True, xsrf_cookies=False,
+        log_function=_access_log,
         debug=False, serve_traceback=False, autoreload=False,
     )
 
@@ -590,11 +600,19 @@ def serve(store_path, *, host: str = "127.0.0.1", port: int = 8866,
     if ready is not None:
         ready(real_port)
     loop = tornado.ioloop.IOLoop.current()
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C, and a plain kill (SIGTERM), stop the server cleanly: the store is closed
+        def stop(_signum, _frame):
+            loop.add_callback_from_signal(loop.stop)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
     try:
         loop.start()
     except KeyboardInterrupt:
-        say("stopped")
+        pass
     finally:
         server.stop()
         store.close()
+        say("stopped")
 

@@ -10,6 +10,7 @@ import queue
 import re
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -252,3 +253,33 @@ def test_lan_address_is_none_or_a_private_looking_address():
     addr = lan_address()
     assert addr is None or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", addr)
     assert addr is None or not addr.startswith("127.")
+
+
+def test_member_text_is_escaped_on_pages_and_cards(store):
+    from cocope_kit.cards import render_cards
+
+    store.update("member", {"member_id": f"{COP}:m3", "pseudonym": "<img src=x onerror=alert(1)>"})
+    (card,) = inv.create_invitations(store, COP, "collaboration_network", "post", members=[RATER])
+    page = FormPages(store).get(card.token).html
+    assert "&lt;img src=x onerror=alert(1)&gt;:" in page and "<img src=x" not in page
+    (own,) = inv.create_invitations(store, COP, "cop_climate", "post", members=[f"{COP}:m3"])
+    cards = render_cards([own], "http://h:1")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in cards and "<img src=x" not in cards
+
+
+def test_tokens_never_reach_the_log(server, store_path, caplog):
+    import logging
+
+    with ck.open_store(store_path) as s:
+        (card,) = inv.create_invitations(s, COP, "working_together", "post", anonymous=1)
+    with caplog.at_level(logging.DEBUG):
+        _http(f"{server}/?t={card.token}")
+        _http(f"{server}/?t=made-up-token-1234567")
+        _http(server + "/", {"t": card.token})
+        for _ in range(100):  # the server logs a request after it has answered it
+            if "POST /" in caplog.text:
+                break
+            time.sleep(0.02)
+    text = caplog.text
+    assert "GET /" in text and "POST /" in text
+    assert card.token not in text and "made-up-token" not in text
