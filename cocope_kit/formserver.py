@@ -326,7 +326,7 @@ class FormPages:
         lang = invitation.language
         inst = load_instrument(invitation.form)
         title = _pick(inst.title, lang)
-        ctx = dict(lang=lang, title=title, heading=title, token=token, action="",
+        ctx = dict(lang=lang, title=title, heading=title, token=token, action="./",
                    submit=ui_text("submit", lang), need_text=page_text("need", lang),
                    missing_text=ui_text("missing", lang), who=None, role=None, levels=None,
                    progress_pattern=ui_text("progress", lang, n="{n}", total="{total}"))
