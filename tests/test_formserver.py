@@ -283,3 +283,15 @@ def test_tokens_never_reach_the_log(server, store_path, caplog):
     text = caplog.text
     assert "GET /" in text and "POST /" in text
     assert card.token not in text and "made-up-token" not in text
+
+
+def test_every_page_and_card_text_exists_in_five_languages():
+    from cocope_kit import cards, formserver
+
+    for table in (formserver._TEXT, cards._TEXT):
+        for key, texts in table.items():
+            assert set(texts) == set(LANGUAGES), key
+            assert len(set(texts.values())) == len(LANGUAGES), key  # really translated
+    assert formserver._best_language("sk-SK,sk;q=0.9,en;q=0.5") == "sk"
+    assert formserver._best_language("fr-FR, pt;q=0.8") == "pt"
+    assert formserver._best_language("fr") == formserver._best_language(None) == "en"
