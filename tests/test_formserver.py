@@ -172,21 +172,48 @@ def test_expired_and_revoked_look_like_unknown(store):
 # ---------------------------------------------------------------- HTTP
 
 
-@pytest.fixture
-def server(store_path):
+def _serving(store_path, **kwargs):
     import tornado.ioloop
 
     started: queue.Queue = queue.Queue()
     thread = threading.Thread(
         target=serve, args=(store_path,),
-        kwargs=dict(port=0, say=lambda _m: None,
+        kwargs=dict(port=0, say=lambda _m: None, **kwargs,
                     ready=lambda port: started.put((port, tornado.ioloop.IOLoop.current()))),
         daemon=True)
     thread.start()
     port, loop = started.get(timeout=30)
+    return port, loop, thread
+
+
+@pytest.fixture
+def server(store_path):
+    port, loop, thread = _serving(store_path)
     yield f"http://127.0.0.1:{port}"
     loop.add_callback(loop.stop)
     thread.join(timeout=10)
+
+
+def test_https_with_certfile_and_keyfile(store_path):
+    import ssl
+
+    import tornado.test
+
+    # tornado's own self-signed test certificate (CN foo.example.com)
+    here = Path(tornado.test.__file__).parent
+    port, loop, thread = _serving(store_path, certfile=str(here / "test.crt"),
+                                  keyfile=str(here / "test.key"))
+    try:
+        ctx = ssl.create_default_context(cafile=str(here / "test.crt"))
+        ctx.check_hostname = False
+        with urllib.request.urlopen(f"https://127.0.0.1:{port}/static/forms.css", context=ctx,
+                                    timeout=10) as r:
+            assert r.status == 200 and b".choice" in r.read()
+        with pytest.raises((urllib.error.URLError, ConnectionError)):  # plain HTTP: no page
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/forms.css", timeout=5)
+    finally:
+        loop.add_callback(loop.stop)
+        thread.join(timeout=10)
 
 
 def _http(url, data=None):
