@@ -306,10 +306,12 @@ def create_invitations(
     members : "all" or list of str, optional
         ``"all"``: every current member of the CoP who may be invited
         (:func:`invitable_members`: members who left, and members without
-        consent or, for students, assent, are left out). A list: these member
-        ids; each must have consent (students also assent) by
-        :func:`cocope_kit.privacy.consent_register`, otherwise nothing is created
-        and the error names each refused member.
+        consent or, for students, assent, are left out) and has no card for
+        this form and wave yet. A list: these member ids; each must have
+        consent (students also assent) by
+        :func:`cocope_kit.privacy.consent_register` and no card that is not
+        revoked for this form and wave, otherwise nothing is created and the
+        error names each refused member.
     anonymous : int
         Number of anonymous cards (not for the collaboration network).
     language : str, optional
@@ -374,6 +376,20 @@ def create_invitations(
     specs += [(None, None, None, None)] * anonymous
     cards: list[Card] = []
     with store.transaction() as con:
+        # one live card per member, form and wave: nobody answers the same form twice
+        live = {r[0] for r in con.execute(
+            "SELECT member_id FROM invitation WHERE cop_id = ? AND form = ? AND wave = ? "
+            "AND revoked_at IS NULL AND member_id IS NOT NULL", (cop_id, form, wave))}
+        if isinstance(members, str):
+            specs = [sp for sp in specs if sp[0] is None or sp[0] not in live]
+            if not specs:
+                raise UsageError(f"every member of {cop_id} with consent already has a card for "
+                                 f"{form}, wave {wave}; nothing was created")
+        else:
+            twice = [sp[0] for sp in specs if sp[0] in live]
+            if twice:
+                raise UsageError(f"already invited to {form}, wave {wave}: {', '.join(twice)}; "
+                                 "revoke or reissue their card instead; nothing was created")
         n = con.execute("SELECT coalesce(max(card_no), 0) FROM invitation WHERE cop_id = ?",
                         (cop_id,)).fetchone()[0]
         for member_id, role, pseudonym, name in specs:

@@ -73,6 +73,23 @@ def test_all_members_get_cards_except_left_and_without_consent(store):
         [f"{COP}:m7", "consent withdrawn"]]
 
 
+def test_one_live_card_per_member_form_and_wave(store):
+    inv.create_invitations(store, COP, "cop_climate", "post", members=[RATER])
+    with pytest.raises(UsageError, match=f"already invited to cop_climate, wave post: {RATER}"):
+        inv.create_invitations(store, COP, "cop_climate", "post", members=[RATER, STUDENT])
+    # 'all' invites the others only; another wave or form is a new card
+    more = inv.create_invitations(store, COP, "cop_climate", "post", members="all")
+    assert RATER not in [c.member_id for c in more] and len(more) == 4
+    with pytest.raises(UsageError, match="already has a card"):
+        inv.create_invitations(store, COP, "cop_climate", "post", members="all")
+    assert len(inv.create_invitations(store, COP, "cop_climate", "pre", members=[RATER])) == 1
+    assert len(inv.create_invitations(store, COP, "working_together", "post",
+                                      members=[RATER])) == 1
+    # anonymous cards are not limited
+    assert len(inv.create_invitations(store, COP, "cop_climate", "post", members="all",
+                                      anonymous=2)) == 2
+
+
 def test_student_without_assent_is_refused(store):
     store._con.execute("UPDATE consent SET status = 'pending' WHERE member_id = ? "
                        "AND kind = 'assent'", (STUDENT,))
