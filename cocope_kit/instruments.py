@@ -19,6 +19,7 @@ File format::
       agree5:
         values: [1, 2, 3, 4, 5]     # numbers, ascending
         labels: {en: [...], de: [...]}   # one label per value
+        easy_read_labels: {en: [...]}    # optional: plain labels for students, one per value
         dont_know: true             # optional, default false
       notes: {type: text, values: []}    # free text (reflection prompts)
     items:
@@ -33,6 +34,11 @@ File format::
 
 English (``en``) is required for every text and every label list; any other
 language falls back to English per text (or per label list) where it is missing.
+
+Students read the easy-read wording: an item's ``easy_read`` text and a scale's
+``easy_read_labels`` (see :meth:`Instrument.text` and :meth:`Scale.labels_for`
+for the fallback order). ``easy_read_labels`` needs English when it is given,
+and every language's list has one label per value, like ``labels``.
 
 Examples
 --------
@@ -109,7 +115,7 @@ _LANG_RE = re.compile(r"^[a-z]{2}$")
 
 _TOP_KEYS = ("id", "version", "title", "description", "constructs", "scales", "items")
 _TOP_REQUIRED = ("id", "version", "title", "scales", "items")
-_SCALE_KEYS = ("values", "labels", "dont_know", "type")
+_SCALE_KEYS = ("values", "labels", "easy_read_labels", "dont_know", "type")
 _CONSTRUCT_KEYS = ("label", "description")
 _ITEM_KEYS = (
     "id",
@@ -183,6 +189,9 @@ class Scale:
         Stored answer values, ascending; empty for free-text scales.
     labels : Mapping[str, tuple of str]
         Language code -> one label per value.
+    easy_read_labels : Mapping[str, tuple of str]
+        Language code -> one plain label per value, for students; empty when
+        the scale has none.
     dont_know : bool
         Whether a "don't know" option is offered (stored as a missing value).
     type : str
@@ -207,6 +216,9 @@ class Scale:
     labels: Mapping[str, tuple[str, ...]]
     dont_know: bool = False
     type: str = "ordinal"
+    easy_read_labels: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def __hash__(self) -> int:
         return hash((self.id, self.values, self.type))
@@ -221,9 +233,29 @@ class Scale:
         """Largest value (NaN for a free-text scale)."""
         return self.values[-1] if self.values else math.nan
 
-    def labels_for(self, language: str = "en") -> tuple[str, ...]:
-        """Labels in ``language``, falling back to English (``()`` for free text)."""
-        return tuple(_pick(self.labels, language) or ())
+    def labels_for(self, language: str = "en", easy_read: bool = False) -> tuple[str, ...]:
+        """Labels in ``language``, falling back to English (``()`` for free text).
+
+        With ``easy_read=True`` the easy-read labels are used where the scale
+        has them, in the same order as :meth:`Instrument.text`: easy-read in
+        ``language``, the standard labels in ``language``, easy-read in
+        English, the standard labels in English.
+
+        Examples
+        --------
+        >>> from cocope_kit.instruments import load_instrument
+        >>> agree5 = load_instrument("cop_climate").scales["agree5"]
+        >>> agree5.labels_for("de")[0], agree5.labels_for("de", easy_read=True)[0]
+        ('Stimme überhaupt nicht zu', 'Stimmt gar nicht')
+        """
+        lang = _lang(language)
+        if easy_read:
+            for labels in (self.easy_read_labels, self.labels):
+                if lang in labels:
+                    return tuple(labels[lang])
+            if "en" in self.easy_read_labels:
+                return tuple(self.easy_read_labels["en"])
+        return tuple(_pick(self.labels, lang) or ())
 
     def dont_know_label(self, language: str = "en") -> str:
         """Label of the "don't know" option in ``language`` (English if not translated)."""
@@ -350,14 +382,15 @@ class Instrument:
         """Languages in which everything a respondent sees is translated.
 
         That is the title, every item's text, every easy-read text (of items
-        that have one) and the labels of every ordinal scale. Construct labels
-        and descriptions are not counted.
+        that have one), the labels of every ordinal scale and its easy-read
+        labels (where it has them). Construct labels and descriptions are not
+        counted.
 
         Examples
         --------
         >>> from cocope_kit.instruments import load_instrument
         >>> sorted(load_instrument("learning_community").languages())
-        ['de', 'en']
+        ['de', 'en', 'nl', 'pt', 'sk']
         """
         langs = set(self.title)
         for it in self.items:
@@ -367,6 +400,8 @@ class Instrument:
         for sc in self.scales.values():
             if sc.type == "ordinal":
                 langs &= set(sc.labels)
+                if sc.easy_read_labels:
+                    langs &= set(sc.easy_read_labels)
         return langs
 
     def item_table(self, language: str = "en") -> pd.DataFrame:
@@ -1031,6 +1066,10 @@ class _Checker:
             if "dont_know" in spec:
                 self.boolean(f"{path}.dont_know", spec["dont_know"])
             n = self.check_values(f"{path}.values", spec.get("values"), stype)
+            if "easy_read_labels" in spec:
+                self.check_easy_read_labels(
+                    f"{path}.easy_read_labels", spec["easy_read_labels"], n, stype
+                )
             if "labels" in spec:
                 self.check_labels(f"{path}.labels", spec["labels"], n, stype)
             elif stype == "ordinal":
@@ -1093,6 +1132,23 @@ class _Checker:
                 None,
                 "English (en) labels are required; other languages fall back to them",
             )
+
+    def check_easy_read_labels(
+        self, path: str, labels: object, n: int | None, stype: str
+    ) -> None:
+        """Plain labels for students: like ``labels``, English required when present."""
+        if stype == "text":
+            self.add(path, labels, "no easy_read_labels: a free-text scale has no labels")
+            return
+        if not isinstance(labels, dict) or not labels:
+            self.add(
+                path,
+                labels,
+                "a mapping from language code to a list of plain labels, one per value, "
+                "e.g. {en: [No, Yes]}",
+            )
+            return
+        self.check_labels(path, labels, n, stype)
 
     def check_items(
         self, value: object, scales: dict[str, str] | None, constructs: set[str] | None
@@ -1194,6 +1250,9 @@ def _build(doc: dict, source: str) -> Instrument:
             labels=_frozen({k: tuple(v) for k, v in (spec.get("labels") or {}).items()}),
             dont_know=bool(spec.get("dont_know", False)),
             type=stype,
+            easy_read_labels=_frozen(
+                {k: tuple(v) for k, v in (spec.get("easy_read_labels") or {}).items()}
+            ),
         )
     items = tuple(
         Item(
