@@ -407,3 +407,14 @@ def test_every_shipped_instrument_is_in_this_file():
     assert set(SHIPPED) == {"collaboration_network", "cop_climate", "learning_community",
                             "reflection_prompts", "working_together"}
     assert ck.load_instrument("reflection_prompts").items_for("student")
+
+
+@pytest.mark.parametrize("instrument_id", SHIPPED)
+def test_docs_point_to_the_easy_read_rule(instrument_id):
+    docs = Path(__file__).resolve().parents[1] / "docs" / "instruments"
+    text = (docs / f"{instrument_id}.md").read_text(encoding="utf-8")
+    assert "(easy_read.md)" in text
+    assert "fall back to English" not in text  # every shipped instrument is complete
+    rule = (docs / "easy_read.md").read_text(encoding="utf-8")
+    for key in ("easy_read_labels", "du", "je/jij", "tu", "ty", "15 words", "80 %", "85 %"):
+        assert key in rule
