@@ -12,6 +12,7 @@ File format::
     id: working_together            # must equal the file name
     version: "1.0"                  # text: quote it
     title: {en: ..., de: ...}
+    easy_read_title: {en: ...}      # optional: the title in plain words, for students
     description: {en: ...}          # optional
     constructs:                     # optional; if given, every item's construct must be here
       cooperation: {label: {en: ...}, description: {en: ...}}
@@ -113,7 +114,16 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 
-_TOP_KEYS = ("id", "version", "title", "description", "constructs", "scales", "items")
+_TOP_KEYS = (
+    "id",
+    "version",
+    "title",
+    "easy_read_title",
+    "description",
+    "constructs",
+    "scales",
+    "items",
+)
 _TOP_REQUIRED = ("id", "version", "title", "scales", "items")
 _SCALE_KEYS = ("values", "labels", "easy_read_labels", "dont_know", "type")
 _CONSTRUCT_KEYS = ("label", "description")
@@ -303,6 +313,8 @@ class Instrument:
         Path of the file it was read from.
     description : Mapping[str, str]
         Language code -> description (may be empty).
+    easy_read_title : Mapping[str, str]
+        Language code -> the title in plain words, for students (may be empty).
     """
 
     id: str
@@ -313,6 +325,7 @@ class Instrument:
     constructs: Mapping[str, Mapping[str, Mapping[str, str]]]
     source: str
     description: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    easy_read_title: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __hash__(self) -> int:
         return hash((self.id, self.version, self.source))
@@ -331,6 +344,28 @@ class Instrument:
                 return it
         ids = ", ".join(it.id for it in self.items)
         raise UsageError(f"instrument {self.id!r} has no item {item_id!r}; its items are: {ids}")
+
+    def title_for(self, language: str = "en", easy_read: bool = False) -> str:
+        """The title in ``language``; with ``easy_read=True`` the plain title for students.
+
+        Same fallback as :meth:`text`: easy-read in ``language``, the title in
+        ``language``, easy-read in English, the English title.
+
+        Examples
+        --------
+        >>> from cocope_kit.instruments import load_instrument
+        >>> lc = load_instrument("learning_community")
+        >>> lc.title_for("nl"), lc.title_for("nl", easy_read=True)
+        ('Onze CoP als lerende gemeenschap', 'Wat we leren in onze groep')
+        """
+        lang = _lang(language)
+        if easy_read:
+            for titles in (self.easy_read_title, self.title):
+                if lang in titles:
+                    return titles[lang]
+            if "en" in self.easy_read_title:
+                return self.easy_read_title["en"]
+        return self.title.get(lang, self.title["en"])
 
     def text(self, item_id: str, language: str = "en", easy_read: bool = False) -> str:
         """Wording of one item in ``language``.
@@ -383,7 +418,7 @@ class Instrument:
     def languages(self) -> set[str]:
         """Languages in which everything a respondent sees is translated.
 
-        That is the title, every item's text, every easy-read text (of items
+        That is the title (and its easy-read version, if any), every item's text, every easy-read text (of items
         that have one), the labels of every ordinal scale and its easy-read
         labels (where it has them). Construct labels and descriptions are not
         counted.
@@ -395,6 +430,8 @@ class Instrument:
         ['de', 'en', 'nl', 'pt', 'sk']
         """
         langs = set(self.title)
+        if self.easy_read_title:
+            langs &= set(self.easy_read_title)
         for it in self.items:
             langs &= set(it.text)
             if it.easy_read:
@@ -1016,6 +1053,8 @@ class _Checker:
                 self.add("version", v, 'non-empty text; quote it, e.g. version: "1.0"')
         if "title" in doc:
             self.lang_texts("title", doc["title"])
+        if "easy_read_title" in doc:
+            self.lang_texts("easy_read_title", doc["easy_read_title"])
         if "description" in doc:
             self.lang_texts("description", doc["description"])
         constructs = None
@@ -1295,4 +1334,5 @@ def _build(doc: dict, source: str) -> Instrument:
         constructs=_frozen(constructs),
         source=source,
         description=_frozen(doc.get("description", {})),
+        easy_read_title=_frozen(doc.get("easy_read_title") or {}),
     )

@@ -121,6 +121,7 @@ def test_learning_community_is_complete_in_every_language(lang):
 def _texts(inst: Instrument):
     """(where, {lang: text}) for every text a participant reads."""
     yield "title", dict(inst.title)
+    yield "easy_read_title", dict(inst.easy_read_title)
     for it in inst.items:
         yield f"{it.id}.text", dict(it.text)
         if it.easy_read:
@@ -185,6 +186,35 @@ def test_easy_read_is_shorter_and_plain(instrument_id, lang):
             assert not re.search(formal, text, flags), f"{where}: formal address in {text!r}"
         longest = max(_words(s) for s in _sentences(text))
         assert longest <= MAX_SENTENCE_WORDS, f"{where}: a sentence of {longest} words"
+
+
+@pytest.mark.parametrize("instrument_id", SHIPPED)
+def test_the_title_a_student_sees_is_plain(instrument_id):
+    inst = load_instrument(instrument_id)
+    for lang in LANGS:
+        title = inst.title_for(lang, easy_read=True)
+        assert title and not re.search(JARGON[lang], title, re.I), f"{lang}: {title!r}"
+        assert inst.title_for(lang) == inst.title[lang]  # adults keep the standard title
+        if inst.easy_read_title:
+            assert title == inst.easy_read_title[lang] != inst.title[lang]
+
+
+def test_easy_read_title_is_validated_and_falls_back(tmp_path):
+    doc = _doc()
+    doc["title"] = {"en": "Climate of our CoP", "nl": "Klimaat in onze CoP"}
+    doc["easy_read_title"] = {"en": "How it feels in our group"}
+    inst = validate_instrument_file(_file(tmp_path, doc))
+    assert inst.title_for("nl", easy_read=True) == "Klimaat in onze CoP"  # own language first
+    assert inst.title_for("de", easy_read=True) == "How it feels in our group"
+    assert inst.title_for("de") == "Climate of our CoP"
+    doc["easy_read_title"] = {"de": "Wie es uns geht"}
+    path = _file(tmp_path, doc)
+    with pytest.raises(InstrumentError) as info:
+        validate_instrument_file(path)
+    (p,) = info.value.problems
+    assert (p.column, p.value, p.row) == ("easy_read_title.en", None,
+                                          _line_of(path, "easy_read_title:"))
+    assert "English (en) is required" in p.allowed
 
 
 def test_easy_read_labels_of_agree5_are_the_same_everywhere():
