@@ -554,6 +554,7 @@ def test_many_problems_in_one_file_are_all_listed(tmp_path):
         ("only_comments", "# nothing here\n\n", None, "empty"),
         ("two_documents", "id: demo\n---\nid: demo\n", 2, "not valid YAML"),
         ("top_level_list", "- id: demo\n", 1, "mapping"),
+        ("just_null", "null\n", 1, "a mapping of id, version"),
         ("control_char", "id: demo\x07\n", 1, "not valid YAML"),
     ],
 )
@@ -811,7 +812,7 @@ def test_error_message_reads_well(tmp_path):
     ],
 )
 def test_pure_python_yaml_parser_reports_the_same_places(tmp_path, monkeypatch, content):
-    import cocope_kit.instruments as mod
+    import cocope_kit.instrument_file as mod
 
     path = _write(tmp_path, "demo", content)
     fast = [(p.row, p.column) for p in _problems(path)]
@@ -841,7 +842,7 @@ def test_pathological_nesting_is_a_located_problem_with_either_loader(
 ):
     """Deeply nested files give one located problem, whichever YAML loader is in use (the
     pure-Python composer would otherwise run out of recursion and report no line)."""
-    import cocope_kit.instruments as mod
+    import cocope_kit.instrument_file as mod
 
     if loader == "pure":
         monkeypatch.setattr(mod, "_YAML_LOADER", yaml.SafeLoader)
