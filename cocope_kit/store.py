@@ -42,8 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import privacy, schema
-from .errors import MergeConflictError, Problem, StoreError, UsageError, ValidationError
+from . import schema
+from .errors import Problem, StoreError, UsageError, ValidationError
 from .migrations import MIGRATIONS
 from .schema import TABLE_ORDER, TABLES
 
@@ -651,55 +651,9 @@ class Store:
         ValidationError
             Naming file, row (as numbered in the file) and column of every problem.
         """
-        from .tabular import read_table_file, read_workbook
+        from . import store_io
 
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if table is not None and table not in TABLES:
-            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
-        jobs: list[tuple[str, str | None]] = []
-        if suffix == ".xlsx" and table is None and p.exists():
-            try:
-                sheets = read_workbook(p)
-            except Exception as e:  # noqa: BLE001 - any unreadable workbook
-                raise ValidationError([Problem("file", None, None, None,
-                                               f"not a readable .xlsx workbook ({e.__class__.__name__})",
-                                               str(path))]) from None
-            jobs = [(s, s) for s in sheets if s in TABLES]
-            if not jobs:
-                raise ValidationError([Problem("file", None, None, None,
-                                               "no sheet is named after a table; name sheets like "
-                                               "'member', 'meeting', ... or pass --table",
-                                               str(path))])
-        else:
-            t = table or p.stem.lower()
-            if t not in TABLES:
-                raise ValidationError([Problem("file", None, None, None,
-                                               f"cannot tell which table {p.name!r} is for; name the file "
-                                               f"after a table (e.g. member.csv) or pass --table "
-                                               f"({', '.join(TABLE_ORDER)})", str(path))])
-            jobs = [(t, None)]
-        frames, numbers = {}, {}
-        header_rows = set()
-        problems: list[Problem] = []
-        for t, sheet in jobs:
-            try:
-                tf = read_table_file(p, expected=TABLES[t].column_names, sheet=sheet)
-            except ValidationError as e:
-                problems += e.problems
-                continue
-            frames[t] = tf.frame.reset_index(drop=True)
-            numbers[t] = list(tf.frame.index)
-            header_rows.add(tf.header_row)
-        if problems:
-            raise ValidationError(problems, f"file {path}")
-        if all(len(f) == 0 for f in frames.values()):
-            raise ValidationError([Problem(jobs[0][0], 2, None, None,
-                                           "the file has a header but no rows", str(path))])
-        src = str(path) + (f" [sheet {jobs[0][1]}]" if len(jobs) == 1 and jobs[0][1] else "")
-        return self.write(frames, source=src, row_numbers=numbers,
-                          header_row=header_rows.pop() if len(header_rows) == 1 else None,
-                          audit="import")
+        return store_io.import_file(self, path, table=table)
 
     def export(self, out_dir, *, format: str = "csv", names: bool = False,
                tables: Sequence[str] | None = None,
@@ -736,58 +690,10 @@ class Store:
         list of Path
             The files written.
         """
-        if format not in ("csv", "xlsx", "sav", "qdc"):
-            raise UsageError(f"format must be 'csv', 'xlsx', 'sav' or 'qdc', got {format!r}")
-        if format == "sav":
-            from .exports import write_sav
+        from . import store_io
 
-            return write_sav(self, out_dir, names=names, tables=tables,
-                             consented_only=consented_only)
-        if format == "qdc":
-            from .exports import write_qdc
-
-            if tables and list(tables) != ["code"]:
-                raise UsageError("format 'qdc' exports the table code only; leave out tables")
-            return [write_qdc(self, Path(out_dir) / "codebook.qdc")]
-        tables = list(tables) if tables else [t for t in TABLE_ORDER]
-        for t in tables:
-            if t not in TABLES:
-                raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        # the register needs member and consent; answers and codings follow their
-        # responses and interviews, so those are read too when filtering
-        need = set(tables) | ({"member", "consent", "response", "interview"}
-                              if consented_only else set())
-        raw = {t: self.read(t) for t in TABLE_ORDER if t in need}
-        if consented_only:
-            raw, _ = privacy.filter_consented(raw)
-        sheets = {}
-        for t in tables:
-            df = raw[t]
-            if not names:
-                df = privacy.pseudonymise(t, df)
-            flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
-            sheets[t] = privacy.neutralise_formulas(flat)
-        dictionary = privacy.neutralise_formulas(schema.describe())
-        dictionary = dictionary[dictionary.table.isin(tables)]
-        written = []
-        if format == "csv":
-            for t, df in sheets.items():
-                f = out / f"{t}.csv"
-                df.to_csv(f, index=False, encoding="utf-8")
-                written.append(f)
-            f = out / "columns.csv"
-            dictionary.to_csv(f, index=False, encoding="utf-8")
-            written.append(f)
-        else:
-            f = out / "cocope_export.xlsx"
-            with pd.ExcelWriter(f, engine="openpyxl") as xw:
-                for t, df in sheets.items():
-                    df.to_excel(xw, sheet_name=t, index=False)
-                dictionary.to_excel(xw, sheet_name="columns", index=False)
-            written.append(f)
-        return written
+        return store_io.export(self, out_dir, format=format, names=names, tables=tables,
+                               consented_only=consented_only)
 
     # ------------------------------------------------------------------ merging
     def merge(self, *sources) -> pd.DataFrame:
@@ -803,40 +709,9 @@ class Store:
         pandas.DataFrame
             Columns ``source, table, added, identical``.
         """
-        report = []
-        with contextlib.ExitStack() as stack:
-            others = []
-            for src in sources:
-                if isinstance(src, Store):
-                    others.append((src.path, src))
-                else:
-                    others.append((str(src), stack.enter_context(_open_for_reading(src))))
-            with self.transaction():
-                conflicts: list[tuple] = []
-                plan: list[tuple[str, str, pd.DataFrame]] = []
-                for label, other in others:
-                    for t in TABLE_ORDER:
-                        theirs = other.read(t)
-                        if theirs.empty:
-                            report.append((label, t, 0, 0))
-                            continue
-                        key = list(TABLES[t].key)
-                        ours = self.read(t, where={key[0]: list(pd.unique(theirs[key[0]]))})
-                        pending = [df for lab, tt, df in plan if tt == t]
-                        if pending:
-                            ours = pd.concat([ours] + pending, ignore_index=True)
-                        new, same, clash = _compare(t, ours, theirs)
-                        conflicts += clash
-                        if len(new):
-                            plan.append((label, t, new))
-                        report.append((label, t, len(new), same))
-                if conflicts:
-                    raise MergeConflictError(conflicts, ", ".join(lab for lab, _ in others))
-                for _, t, df in plan:
-                    self._insert_rows(t, df)
-                for label, _ in others:
-                    self._audit("merge", None, None, f"merged {label}")
-        return pd.DataFrame(report, columns=["source", "table", "added", "identical"])
+        from . import store_io
+
+        return store_io.merge(self, *sources)
 
     # ------------------------------------------------------------------ summary
     def info(self) -> pd.DataFrame:
@@ -880,36 +755,6 @@ def _as_key(v):
     if isinstance(v, str):
         return v.strip() or None
     return str(v)
-
-
-def _same_value(a, b) -> bool:
-    if a is None or (isinstance(a, float) and a != a):
-        return b is None or (isinstance(b, float) and b != b)
-    return a == b
-
-
-def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
-    """Split ``theirs`` into new rows, a count of identical rows, and collisions with ``ours``."""
-    spec = TABLES[table]
-    key = list(spec.key)
-    cols = spec.column_names
-    o = pd.DataFrame(schema.to_records(table, ours), columns=cols, dtype=object)
-    t = pd.DataFrame(schema.to_records(table, theirs), columns=cols, dtype=object)
-    o_idx = {tuple(r): i for i, r in enumerate(o[key].itertuples(index=False, name=None))}
-    new_pos, same, clash = [], 0, []
-    for pos, k in enumerate(t[key].itertuples(index=False, name=None)):
-        i = o_idx.get(tuple(k))
-        if i is None:
-            new_pos.append(pos)
-            continue
-        diff = [c for c in cols if not _same_value(o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)])]
-        if table == "audit" or not diff:
-            same += 1
-        else:
-            label = k[0] if len(k) == 1 else k
-            for c in diff:
-                clash.append((table, label, c, o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)]))
-    return theirs.iloc[new_pos].reset_index(drop=True), same, clash
 
 
 @contextlib.contextmanager
