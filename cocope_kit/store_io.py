@@ -12,7 +12,7 @@ Examples
 >>> from cocope_kit.demo import write_demo
 >>> a = write_demo(ck.open_store(":memory:"), n_cops=1)
 >>> b = ck.open_store(":memory:")
->>> merge(b, a)["added"].sum() == sum(a.count(t) for t in TABLE_ORDER)
+>>> int(merge(b, a)["added"].sum()) == sum(a.count(t) for t in TABLE_ORDER)
 True
 """
 
