@@ -33,7 +33,9 @@ cocope_kit.errors.ValidationError: 1 problem in table 'meeting':
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,16 @@ from .model import (
     Verdict,
     values,
 )
+from .schema_rules import (
+    ID_ALLOWED,
+    ID_EXTRA_COLUMNS,
+    ID_PATTERN,
+    INT_LIMIT,
+    LONG_TEXT,
+    TEXT_ALLOWED,
+    bad_text,
+    id_norm,
+)
 
 __all__ = [
     "Column",
@@ -62,6 +74,7 @@ __all__ = [
     "TABLE_ORDER",
     "TEXT_DTYPE",
     "COUNTRIES",
+    "ID_PATTERN",
     "validate",
     "typed",
     "to_records",
@@ -135,7 +148,14 @@ class Column:
             text += f" of at most {_num(self.max)}"
         if self.pattern == _LANG:
             text = "a two-letter language code such as en, de, nl, pt, sk"
+        elif self.pattern == ID_PATTERN:
+            text = ID_ALLOWED
         return text
+
+    @property
+    def is_id(self) -> bool:
+        """True for a column holding ids (checked against :data:`ID_PATTERN`)."""
+        return self.pattern == ID_PATTERN
 
 
 def _num(x: float) -> str:
@@ -506,6 +526,21 @@ _TABLE_LIST = [
     ),
 ]
 
+
+
+def _with_id_rules(t: Table) -> Table:
+    """The table with :data:`ID_PATTERN` on its id columns: a one-column key, every
+    reference, and the columns of :data:`~cocope_kit.schema_rules.ID_EXTRA_COLUMNS`."""
+    def is_id(c: Column) -> bool:
+        return (c.type == "text" and (bool(c.ref) or c.name in ID_EXTRA_COLUMNS
+                                      or (len(t.key) == 1 and c.name == t.key[0])))
+
+    cols = tuple(dataclasses.replace(c, pattern=ID_PATTERN) if is_id(c) else c for c in t.columns)
+    return dataclasses.replace(t, columns=cols)
+
+
+_TABLE_LIST = [_with_id_rules(t) for t in _TABLE_LIST]
+
 TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 """Every table of the store by name."""
 
@@ -573,7 +608,12 @@ def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
         num = pd.to_numeric(src, errors="coerce")
         if num.dtype == bool:
             num = num.astype(float)
-        bad = num.isna() & ~blank
+        numf = num.astype(float)
+        finite = pd.Series(np.isfinite(numf.to_numpy()), index=s.index)
+        bad = (num.isna() & ~blank) | (num.notna() & ~finite)  # inf, 1e400, NaN written out
+        if t == "int":
+            bad = bad | (finite & (numf.abs() > INT_LIMIT))  # would overflow or lose digits
+        num = numf.where(~bad)
         if t == "int":
             frac = (num.notna()) & (np.floor(num.astype(float)) != num.astype(float))
             bad = bad | frac
@@ -715,9 +755,14 @@ def _coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[in
             s = s.reset_index(drop=True)
         else:
             s = pd.Series([None] * n, dtype=object)
+        if col.is_id:  # spreadsheets pad cells; ids are compared without the spaces
+            s = s.map(lambda v: v.strip() if isinstance(v, str) else v)
         typed_s, bad = _coerce_column(col, s)
         for pos in np.flatnonzero(bad.to_numpy()):
-            problems.append((int(pos), col.name, s.iloc[pos], col.allowed_text()))
+            raw = df[col.name].iloc[pos] if col.name in df.columns else None
+            if isinstance(raw, pd.Series):
+                raw = raw.iloc[0]
+            problems.append((int(pos), col.name, raw, col.allowed_text() + _number_note(col, raw)))
         if col.default is not None and not col.required:
             fill = typed_s.isna() & ~bad
             if fill.any():
@@ -731,6 +776,21 @@ def _coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[in
                         typed_s = typed_s.astype(float)
         out[col.name] = typed_s
     return pd.DataFrame(out, index=range(n)), problems
+
+
+def _number_note(col: Column, v: object) -> str:
+    """Why a cell of a number column that looks like a number is still refused."""
+    if col.type not in ("int", "real"):
+        return ""
+    try:
+        x = float(v.strip() if isinstance(v, str) else v)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    if not math.isfinite(x):
+        return "; inf, -inf, NaN and numbers too large to hold (such as 1e400) are not numbers here"
+    if col.type == "int" and abs(x) > INT_LIMIT:
+        return f"; at most {len(str(INT_LIMIT))} digits"
+    return ""
 
 
 def validate(
@@ -819,11 +879,16 @@ def validate(
 
     frame = df.copy()
     frame.columns = cols
+    frame = frame.reset_index(drop=True)
     typed_df, cell_problems = _coerce(spec, frame)
     bad_cells = set()
     for pos, column, value, allowed in cell_problems:
         add(rn(pos), column, value, allowed)
         bad_cells.add((pos, column))
+
+    def raw(pos: int, column: str):
+        """The cell as the user wrote it (not as converted)."""
+        return frame[column].iloc[pos] if column in frame.columns else typed_df[column].iloc[pos]
 
     for col in spec.columns:
         s = typed_df[col.name]
@@ -832,16 +897,24 @@ def validate(
             for pos in np.flatnonzero(~present):
                 if (pos, col.name) not in bad_cells:
                     add(rn(pos), col.name, None, f"a value is required ({col.allowed_text()})")
+        if col.type in ("text", "json"):
+            long = col.name in LONG_TEXT
+            mask = present & bad_text(s.to_numpy(dtype=object), long=long)
+            for pos in np.flatnonzero(mask):
+                add(rn(pos), col.name, raw(pos, col.name), TEXT_ALLOWED[long])
+                bad_cells.add((pos, col.name))
         if col.allowed is not None:
             allowed = set(col.allowed)
             mask = present & ~s.map(lambda v, allowed=allowed: v in allowed, na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
         if col.pattern is not None:
             rx = re.compile(col.pattern)
             mask = present & ~s.map(lambda v, rx=rx: bool(rx.fullmatch(str(v))), na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                if (pos, col.name) not in bad_cells:
+                    add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
+                    bad_cells.add((pos, col.name))
         if col.min is not None or col.max is not None:
             num = s.astype(float)
             mask = np.zeros(len(s), dtype=bool)
@@ -850,29 +923,42 @@ def validate(
             if col.max is not None:
                 mask |= (num > col.max).fillna(False).to_numpy(dtype=bool)
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
 
     for rule in spec.rules:
         mask = rule.bad(typed_df).to_numpy(dtype=bool)
         for pos in np.flatnonzero(mask):
-            add(rn(pos), rule.column, _plain(typed_df[rule.column].iloc[pos]), rule.message)
+            add(rn(pos), rule.column, raw(pos, rule.column), rule.message)
 
+    # keys: unique ignoring case and surrounding spaces (P1 and p1 are one id)
     key = list(spec.key)
     keys_known = typed_df[key].notna().all(axis=1)
-    dup = typed_df[key].duplicated(keep="first") & keys_known
+    norm = pd.DataFrame({k: typed_df[k].astype(object).map(id_norm) for k in key})
+    dup = norm.duplicated(keep="first") & keys_known
     key_label = " + ".join(key)
-    for pos in np.flatnonzero(dup.to_numpy()):
-        first = typed_df.index[(typed_df[key] == typed_df[key].iloc[pos]).all(axis=1)][0]
-        add(rn(pos), key_label, _plain(_key_value(typed_df, key, pos)),
-            f"each {key_label} may appear once; it already appears in row {rn(int(first))}")
+    first_of: dict[tuple, int] = {}
+    for pos, k in enumerate(norm.itertuples(index=False, name=None)):
+        if not keys_known.iloc[pos]:
+            continue
+        if dup.iloc[pos]:
+            first = first_of[k]
+            add(rn(pos), key_label, _plain(_raw_key(raw, key, pos)),
+                f"each {key_label} may appear once (ignoring case and surrounding spaces); "
+                f"it already appears in row {rn(first)} as {_plain(_raw_key(raw, key, first))!r}")
+        else:
+            first_of[k] = pos
     if existing_keys is not None:
-        existing = set(existing_keys)
+        existing = {tuple(id_norm(v) for v in k): k for k in existing_keys}
         if existing:
-            tuples = list(typed_df[key].itertuples(index=False, name=None))
-            for pos, k in enumerate(tuples):
+            for pos, k in enumerate(norm.itertuples(index=False, name=None)):
                 if k in existing and not dup.iloc[pos]:
-                    add(rn(pos), key_label, _plain(k if len(k) > 1 else k[0]),
-                        "this id is already in the store; use a new id or update the existing row")
+                    stored = existing[k]
+                    add(rn(pos), key_label, _plain(_raw_key(raw, key, pos)),
+                        "this id is already in the store"
+                        + ("" if tuple(typed_df[key].iloc[pos]) == stored else
+                           f" as {_plain(stored if len(stored) > 1 else stored[0])!r} (ids are "
+                           "the same when they differ only in case or surrounding spaces)")
+                        + "; use a new id or update the existing row")
 
     if refs is not None:
         for col in spec.columns:
@@ -886,7 +972,7 @@ def validate(
             mask = s.notna().to_numpy() & ~s.isin(known).to_numpy()
             for pos in np.flatnonzero(mask):
                 if (pos, col.name) not in bad_cells:
-                    add(rn(pos), col.name, s.iloc[pos],
+                    add(rn(pos), col.name, raw(pos, col.name),
                         f"must be the {rcol} of an existing {rtable}")
 
     if problems:
@@ -895,8 +981,8 @@ def validate(
     return typed_df
 
 
-def _key_value(df: pd.DataFrame, key: list[str], pos: int):
-    vals = tuple(df[k].iloc[pos] for k in key)
+def _raw_key(raw, key: list[str], pos: int):
+    vals = tuple(raw(pos, k) for k in key)
     return vals[0] if len(vals) == 1 else vals
 
 

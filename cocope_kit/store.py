@@ -284,18 +284,20 @@ class Store:
         return found
 
     def _existing_keys(self, table: str, df: pd.DataFrame) -> set[tuple]:
-        """Keys of ``df`` (raw values) that are already in ``table``."""
+        """Keys in ``table`` (as stored) whose first part equals one of ``df`` (raw values),
+        ignoring case: ids differing only in case are the same id (schema_rules)."""
         key = list(TABLES[table].key)
         if key[0] not in df.columns:
             return set()
-        firsts = self._existing(table, key[0], df[key[0]].astype(object).map(_as_key))
-        if not firsts:
-            return set()
+        firsts = df[key[0]].astype(object).map(_as_key).dropna().astype(str)
+        # a one-part key is an id of its own: match it ignoring case; the first part of a
+        # longer key refers to another table and must match exactly (indexed lookup)
+        wanted = pd.unique(firsts.str.lower() if len(key) == 1 else firsts)
+        col = f"lower({key[0]})" if len(key) == 1 else key[0]
         cols = ", ".join(key)
         found: set[tuple] = set()
-        firsts_l = list(firsts)
-        for chunk in _chunks(firsts_l):
-            q = f"SELECT {cols} FROM {table} WHERE {key[0]} IN ({', '.join('?' * len(chunk))})"
+        for chunk in _chunks(list(wanted)):
+            q = f"SELECT {cols} FROM {table} WHERE {col} IN ({', '.join('?' * len(chunk))})"
             found.update(tuple(r) for r in self._con.execute(q, list(chunk)))
         return found
 
