@@ -268,6 +268,13 @@ class Store:
         raw = pd.DataFrame.from_records(cur.fetchall(), columns=spec.column_names)
         return schema.typed(table, raw)
 
+    def _raw(self, table: str) -> pd.DataFrame:
+        """One table as stored (object columns, SQLite's values, row order), unchecked:
+        what :func:`cocope_kit.store_io.merge` validates before taking rows in."""
+        cols = TABLES[table].column_names
+        cur = self._con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid")
+        return pd.DataFrame.from_records(cur.fetchall(), columns=cols).astype(object)
+
     def count(self, table: str) -> int:
         """Number of rows in a table."""
         if table not in TABLES:
@@ -418,6 +425,8 @@ class Store:
             except ValidationError as e:
                 problems.extend(e.problems)
                 raw_ids[t] = df
+        if not problems:  # rules across tables, on rows that passed their own table's rules
+            problems += _cross_checks(self, typed, frames, row_numbers, source)
         return typed, problems
 
     def _insert_rows(self, table: str, df: pd.DataFrame) -> int:
@@ -485,6 +494,9 @@ class Store:
                     refs.setdefault(f"{rt}.{rc}", set()).update(
                         self._existing(rt, rc, new[col.name].astype(object).map(_as_key)))
             typed_new = schema.validate(table, new, source=source, refs=refs)
+            problems = _cross_checks(self, {table: typed_new}, {table: new}, None, source)
+            if problems:
+                raise ValidationError(problems, f"update of {table!r}")
             sets = [c for c in spec.column_names if c not in key]
             sql = (f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} "
                    f"WHERE {' AND '.join(f'{k} = ?' for k in key)}")
@@ -746,6 +758,18 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result (``"ok"`` when sound)."""
         return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _cross_checks(store, typed, frames, row_numbers, source) -> list[Problem]:
+    """:func:`cocope_kit.store_checks.cross_table_problems` with the batch's row numbers."""
+    from .store_checks import cross_table_problems
+
+    def row_number(table: str, pos: int) -> int:
+        numbers = (row_numbers or {}).get(table)
+        return int(numbers[pos]) if numbers is not None else pos + 1
+
+    raw = {t: f.reset_index(drop=True) for t, f in frames.items()}
+    return cross_table_problems(store, typed, raw, row_number, source)
 
 
 def _as_key(v):

@@ -27,7 +27,7 @@ import pandas as pd
 from . import privacy, schema
 from .errors import MergeConflictError, Problem, UsageError, ValidationError
 from .schema import TABLE_ORDER, TABLES
-from .store import Store, _open_for_reading, open_store  # noqa: F401 - open_store: examples
+from .store import Store, _as_key, _open_for_reading, open_store  # noqa: F401 - open_store: examples
 
 __all__ = ["import_file", "export", "merge"]
 
@@ -186,12 +186,15 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
 
 
 def merge(store, *sources) -> pd.DataFrame:
-    """Merge other stores (paths or Store objects) into this one, all or nothing.
+    """Merge other stores (paths or Store objects) into ``store``, all or nothing.
 
-    Rows whose key is new are added; rows already present with the same
-    content are skipped; a key present with *different* content is a
-    collision: every collision is reported in a
-    :class:`~cocope_kit.errors.MergeConflictError` and nothing is merged.
+    Each source is checked as an import is: its new rows go through the same
+    validation as :meth:`Store.write <cocope_kit.store.Store.write>` (schema,
+    references, ids, pair ratings within a CoP, a plan without circles). Every
+    problem is listed, naming the source, table, row (its position in that
+    store's table) and column, and nothing is merged. Rows already present with
+    the same content are skipped; a key present with different content is a
+    collision (:class:`~cocope_kit.errors.MergeConflictError`).
 
     Returns
     -------
@@ -208,27 +211,38 @@ def merge(store, *sources) -> pd.DataFrame:
                 others.append((str(src), stack.enter_context(_open_for_reading(src))))
         with store.transaction():
             conflicts: list[tuple] = []
-            plan: list[tuple[str, str, pd.DataFrame]] = []
+            problems: list[Problem] = []
             for label, other in others:
+                frames, numbers = {}, {}
+                clashed = False
                 for t in TABLE_ORDER:
-                    theirs = other.read(t)
+                    theirs = other._raw(t)
                     if theirs.empty:
                         report.append((label, t, 0, 0))
                         continue
                     key = list(TABLES[t].key)
-                    ours = store.read(t, where={key[0]: list(pd.unique(theirs[key[0]]))})
-                    pending = [df for lab, tt, df in plan if tt == t]
-                    if pending:
-                        ours = pd.concat([ours] + pending, ignore_index=True)
-                    new, same, clash = _compare(t, ours, theirs)
+                    ours = store.read(t, where={key[0]: list(pd.unique(
+                        theirs[key[0]].map(_as_key).dropna()))})
+                    new_pos, same, clash = _compare(t, ours, schema.typed(t, theirs))
                     conflicts += clash
-                    if len(new):
-                        plan.append((label, t, new))
-                    report.append((label, t, len(new), same))
+                    clashed = clashed or bool(clash)
+                    if new_pos:
+                        frames[t] = theirs.iloc[new_pos].reset_index(drop=True)
+                        numbers[t] = [p + 1 for p in new_pos]  # row in that store's table
+                    report.append((label, t, len(new_pos), same))
+                if clashed or not frames:
+                    continue
+                typed, found = store._validate_batch(frames, label, numbers, None)
+                if found:
+                    problems += found
+                    continue
+                for t, df in typed.items():  # later sources may refer to these rows
+                    store._insert_rows(t, df)
+            labels = ", ".join(lab for lab, _ in others)
             if conflicts:
-                raise MergeConflictError(conflicts, ", ".join(lab for lab, _ in others))
-            for _, t, df in plan:
-                store._insert_rows(t, df)
+                raise MergeConflictError(conflicts, labels)
+            if problems:
+                raise ValidationError(problems, f"the merge of {labels} (nothing was merged)")
             for label, _ in others:
                 store._audit("merge", None, None, f"merged {label}")
     return pd.DataFrame(report, columns=["source", "table", "added", "identical"])
@@ -241,7 +255,8 @@ def _same_value(a, b) -> bool:
 
 
 def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
-    """Split ``theirs`` into new rows, a count of identical rows, and collisions with ``ours``."""
+    """Positions of the rows of ``theirs`` that are new, a count of identical rows, and
+    collisions with ``ours`` (both typed as :meth:`Store.read` returns them)."""
     spec = TABLES[table]
     key = list(spec.key)
     cols = spec.column_names
@@ -261,4 +276,4 @@ def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
             label = k[0] if len(k) == 1 else k
             for c in diff:
                 clash.append((table, label, c, o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)]))
-    return theirs.iloc[new_pos].reset_index(drop=True), same, clash
+    return new_pos, same, clash

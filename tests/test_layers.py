@@ -18,7 +18,7 @@ RANK = {
     "schema": 1, "schema_rules": 1, "instruments": 1,
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3,
-    "store": 4, "store_io": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
+    "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "cli": 7,
