@@ -64,7 +64,7 @@ import pandas as pd
 
 from . import schema
 from .errors import CocopeError, Problem, UsageError, ValidationError
-from .privacy import FORMULA_PREFIXES, neutralise_formulas
+from .privacy import neutralise_formulas, restore_formulas, write_csv
 
 __all__ = [
     "CODEBOOK_COLUMNS",
@@ -287,16 +287,15 @@ def interview_record(
 
 # ----------------------------------------------------------------------------- codebooks
 def _protect(v):
-    """A text starting with an apostrophe gets one more, so import can undo neutralising."""
-    if isinstance(v, str) and v.startswith("'"):
-        return "'" + v
+    """An apostrophe starting the text or a line gets one more, so import can undo
+    neutralising (:func:`cocope_kit.privacy.restore_formulas`)."""
+    if isinstance(v, str):
+        return re.sub(r"(?:^|(?<=[\r\n]))'", "''", v)
     return v
 
 
 def _unprotect(v: str) -> str:
-    if len(v) > 1 and v[0] == "'" and (v[1] == "'" or v[1:].startswith(FORMULA_PREFIXES)):
-        return v[1:]
-    return v
+    return restore_formulas(v)
 
 
 def export_codebook(codes, path) -> Path:
@@ -334,7 +333,7 @@ def export_codebook(codes, path) -> Path:
     flat = flat.where(flat.notna(), None).map(_protect)
     flat = neutralise_formulas(flat)
     try:
-        flat.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(flat, p)
     except OSError as e:
         raise CocopeError(f"cannot write {p}: {e.strerror or e}") from None
     return p

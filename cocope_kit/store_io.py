@@ -170,10 +170,10 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     if format == "csv":
         for t, df in sheets.items():
             f = out / f"{t}.csv"
-            df.to_csv(f, index=False, encoding="utf-8")
+            privacy.write_csv(df, f)
             written.append(f)
         f = out / "columns.csv"
-        dictionary.to_csv(f, index=False, encoding="utf-8")
+        privacy.write_csv(dictionary, f)
         written.append(f)
     else:
         f = out / "cocope_export.xlsx"
