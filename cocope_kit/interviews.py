@@ -55,6 +55,7 @@ import csv
 import importlib
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -340,8 +341,14 @@ def export_codebook(codes, path) -> Path:
 
 
 def _slug(label: str) -> str:
-    s = re.sub(r"[^\w]+", "_", label.strip().lower()).strip("_")
-    return s or "code"
+    """ASCII letters, digits and '_' (ids follow :data:`cocope_kit.schema_rules.ID_PATTERN`).
+
+    >>> _slug("Schülerstimme / voz"), _slug("?!")
+    ('schulerstimme_voz', 'code')
+    """
+    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "_", ascii_.strip().lower()).strip("_")
+    return s[:48].strip("_") or "code"
 
 
 def import_codebook(path, codebook: str, *, known_ids: Iterable[str] = ()) -> pd.DataFrame:
@@ -445,7 +452,7 @@ def import_codebook(path, codebook: str, *, known_ids: Iterable[str] = ()) -> pd
             add(line, "codebook", book, f"this import is for codebook {codebook!r}; "
                                         "change the cell or import into that codebook")
         if row["code_id"] is None and row["label"]:
-            row["code_id"] = f"{codebook}:{_slug(row['label'])}"
+            row["code_id"] = f"{re.sub(r'[^A-Za-z0-9._-]+', '-', codebook)}:{_slug(row['label'])}"
     ids = {r["code_id"] for r in rows if r["code_id"]}
     known = set(known_ids)
     by_label: dict[str, list[str]] = {}

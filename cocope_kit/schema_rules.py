@@ -10,15 +10,16 @@ Every id (the key of a table, every column that refers to one, and
 ``instrument_id``, ``item_id``, ``prompt_id``, ``respondent_id``) matches
 :data:`ID_PATTERN`::
 
-    [A-Za-z0-9][A-Za-z0-9._:-]{0,63}
+    [A-Za-z0-9][A-Za-z0-9._:-]{0,127}
 
-1 to 64 characters: letters a-z and A-Z, digits, dot, underscore, colon and
+1 to 128 characters: letters a-z and A-Z, digits, dot, underscore, colon and
 hyphen, starting with a letter or a digit. That keeps every id the kit makes
 (uuid4 such as ``1b4e28ba-2fa1-41d2-883f-0016d3cca427``, ``be-gent:p1``,
 ``cocope-themes:student_voice``, ``wt_coop_1``) and every id a spreadsheet
 user is likely to type, and it rules out what could turn an id into a path or
 markup: slashes, backslashes, ``..`` at the start, spaces, quotes, angle
-brackets, control characters. Surrounding spaces are dropped on the way in.
+brackets, control characters. 128 rather than 64 characters, because the forms
+make ids from a CoP's id (``<cop_id>:measurement-1a2b3c4d``). Surrounding spaces are dropped on the way in.
 Ids of one table are unique **ignoring case** (``P1`` and ``p1`` cannot both
 exist), so files named after ids cannot collide on case-insensitive disks.
 
@@ -69,12 +70,12 @@ __all__ = [
     "inside",
 ]
 
-ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}"
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"
 """The one pattern every id matches (see the module docstring)."""
 
 ID_RE = re.compile(ID_PATTERN)
 
-ID_ALLOWED = ("an id of 1 to 64 characters: letters, digits, '.', '_', ':' and '-', "
+ID_ALLOWED = ("an id of 1 to 128 characters: letters, digits, '.', '_', ':' and '-', "
               "starting with a letter or a digit")
 """What :data:`ID_PATTERN` allows, in words for error messages."""
 
