@@ -29,7 +29,6 @@ import pytest
 import cocope_kit as ck
 from cocope_kit.errors import CocopeError, MergeConflictError, UsageError, ValidationError
 from cocope_kit.schema import TABLES
-from cocope_kit.schema_rules import ID_PATTERN, inside
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_COP = {"cop_id": "nl-2", "name": "Samen spelen", "school": "De Regenboog",
@@ -39,15 +38,36 @@ OTHER_MEMBER = {"member_id": "nl-2:m1", "cop_id": "nl-2", "name": "Joke de Vries
 
 
 # ----------------------------------------------------------------------------- fixtures
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _template(tmp_path_factory, minimal_rows) -> Path:
+    """A store file with one valid row per table and a second CoP with one member
+    (built once, copied for every test)."""
+    if "path" not in _TEMPLATE:
+        path = tmp_path_factory.mktemp("template") / "school.sqlite"
+        rows = dict(minimal_rows)
+        rows["cop"] = rows["cop"] + [OTHER_COP]
+        rows["member"] = rows["member"] + [OTHER_MEMBER]
+        with ck.open_store(path) as s:
+            s.write(rows)
+        _TEMPLATE["path"] = path
+    return _TEMPLATE["path"]
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a.backup(b)
+    a.close()
+    b.close()
+    return dst
+
+
 @pytest.fixture
-def base(tmp_path, minimal_rows):
-    """A store file with one valid row per table and a second CoP with one member."""
-    path = tmp_path / "school.sqlite"
-    s = ck.open_store(path)
-    rows = dict(minimal_rows)
-    rows["cop"] = rows["cop"] + [OTHER_COP]
-    rows["member"] = rows["member"] + [OTHER_MEMBER]
-    s.write(rows)
+def base(tmp_path, tmp_path_factory, minimal_rows):
+    """A fresh copy of the template store, open."""
+    s = ck.open_store(_copy(_template(tmp_path_factory, minimal_rows),
+                            tmp_path / "school.sqlite"))
     yield s
     s.close()
 
@@ -242,11 +262,8 @@ def test_xlsx_import_refuses(base, minimal_rows, tmp_path, name, table, changes,
 # ----------------------------------------------------------------------------- merge
 def _hostile_store(base: ck.Store, tmp_path: Path, table: str, row: dict) -> Path:
     """A copy of ``base`` with ``row`` added by plain SQL, as another tool could write it."""
-    src = tmp_path / "other_school.sqlite"
-    con = sqlite3.connect(base.path)
+    src = _copy(Path(base.path), tmp_path / "other_school.sqlite")
     out = sqlite3.connect(src)
-    con.backup(out)
-    con.close()
     cols = TABLES[table].column_names
     vals = [row.get(c) for c in cols]
     vals = [int(v) if isinstance(v, bool) else v for v in vals]
@@ -260,8 +277,8 @@ def _hostile_store(base: ck.Store, tmp_path: Path, table: str, row: dict) -> Pat
 @pytest.mark.parametrize(("name", "table", "changes", "column"), _cases("merge"))
 def test_merge_refuses(base, minimal_rows, tmp_path, name, table, changes, column):
     src = _hostile_store(base, tmp_path, table, _row(minimal_rows, table, **changes))
-    target = ck.open_store(tmp_path / "target.sqlite")
-    target.merge(base)  # the same rows as the source, apart from the hostile one
+    # the same rows as the source, apart from the hostile one
+    target = ck.open_store(_copy(Path(base.path), tmp_path / "target.sqlite"))
     before = dump(target)
     with pytest.raises(CocopeError) as ei:
         target.merge(src)
@@ -408,6 +425,8 @@ def test_surrounding_spaces_of_an_id_are_dropped(base, minimal_rows):
 
 
 def test_legitimate_ids_pass_the_pattern():
+    from cocope_kit.schema_rules import ID_PATTERN
+
     rx = re.compile(ID_PATTERN)
     for ok in ["be-gent", "at-graz:p1", "cocope-themes:student_voice", "wt_coop_1",
                "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "rp_domain_2", "x" * 128, "AT-Graz:P1",
@@ -419,6 +438,7 @@ def test_legitimate_ids_pass_the_pattern():
 
 def test_every_id_in_the_demo_and_the_instruments_passes(tmp_path):
     from cocope_kit.demo import write_demo
+    from cocope_kit.schema_rules import ID_PATTERN
 
     s = write_demo(ck.open_store(":memory:"), n_cops=2)
     rx = re.compile(ID_PATTERN)
@@ -514,16 +534,22 @@ def test_report_out_dir_never_writes_outside(tmp_path, base):
 @pytest.mark.parametrize("name", ["../x.html", "/etc/passwd", "a/b.html", "..", "a\x00b",
                                   "..\\x.html", ""])
 def test_inside_refuses_names_leading_out(tmp_path, name):
+    from cocope_kit.schema_rules import inside
+
     with pytest.raises(UsageError):
         inside(tmp_path, name)
 
 
 def test_inside_keeps_ordinary_names(tmp_path):
+    from cocope_kit.schema_rules import inside
+
     assert inside(tmp_path, "report_be-gent.html") == tmp_path / "report_be-gent.html"
     assert inside(tmp_path, "report_at-graz:p1.html").parent == tmp_path
 
 
 def test_inside_refuses_a_symlink_that_leads_out(tmp_path):
+    from cocope_kit.schema_rules import inside
+
     (tmp_path / "out").mkdir()
     (tmp_path / "elsewhere").mkdir()
     os.symlink(tmp_path / "elsewhere" / "x.html", tmp_path / "out" / "report_x.html")
