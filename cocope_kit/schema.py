@@ -16,6 +16,13 @@ timestamp ISO-8601, converted to UTC           ``datetime64[ns, UTC]``
 json     JSON text or a dict/list              ``str`` (JSON text)
 ======== ===================================== ==============================
 
+Every id column (one-column keys, references, ``instrument_id``, ``item_id``,
+``prompt_id``, ``respondent_id``) matches :data:`ID_PATTERN`
+(``[A-Za-z0-9][A-Za-z0-9._:-]{0,127}``), ids are unique ignoring case and
+surrounding spaces, text holds no control characters (tab and line breaks in
+long text only) and numbers are finite: see :mod:`cocope_kit.schema_rules` and
+``docs/input_rules.md``.
+
 Examples
 --------
 >>> import pandas as pd
