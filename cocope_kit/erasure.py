@@ -154,6 +154,10 @@ _B = r"(?<![^\W_])"  # not after a letter or digit (an underscore counts as a se
 _E = r"(?![^\W_])"  # not before a letter or digit
 
 
+def _n_letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
 def _alternation(pieces: Iterable[str]) -> str:
     return "|".join(sorted(set(pieces), key=len, reverse=True))
 
@@ -177,7 +181,7 @@ class Mentions:
     and digits; an underscore or a dot separates words, so file names and
     e-mail addresses are covered). What counts as a mention:
 
-    * the full name, with any spaces, dots, hyphens or underscores between
+    * the full name (2 letters or more), with any spaces, dots, hyphens or underscores between
       its words ("Ana Silva", "ana.silva@", "ANA_SILVA");
     * each part of the name with 3 letters or more that is not a name
       particle (:data:`NAME_PARTICLES`): a first name or surname alone;
@@ -185,7 +189,9 @@ class Mentions:
       wherever that word is written, which is the price of not missing a
       mention;
     * the member id, not when it is the start of a longer id (``c:1`` is not
-      found in ``c:10`` nor in ``c:1.2``, but in ``c:1:x``);
+      found in ``c:10`` nor in ``c:1.2``, but in ``c:1:x``); an id of one or
+      two digits only is not looked for in text (it cannot be told from a
+      number);
     * the pseudonym, only in rows of the person's own CoP (``in_cop=True``),
       because "Teacher A" of another CoP is somebody else.
 
@@ -223,28 +229,38 @@ class Mentions:
         parts = []
         for w in re.split(r"[\s\-]+", self.name):
             w = w.strip(".,;:'\"()")
-            if sum(ch.isalpha() for ch in w) >= 3 and _fold(w) not in NAME_PARTICLES:
+            if _n_letters(w) >= 3 and _fold(w) not in NAME_PARTICLES:
                 parts.append(w)
         return list(dict.fromkeys(parts))
 
     def terms(self, *, in_cop: bool = True) -> list[str]:
-        """The texts that count as a mention (see Notes of the class)."""
-        out = [self.member_id]
-        if self.name:
+        """The texts that count as a mention (see Notes of the class); the id first, if any."""
+        return ([self.member_id] if self._id_counts() else []) + self._words(in_cop)
+
+    def _id_counts(self) -> bool:
+        # an id of one or two digits ("7") cannot be told from a number in a text
+        return bool(self.member_id.strip()) and not (self.member_id.strip().isdigit()
+                                                     and len(self.member_id.strip()) < 3)
+
+    def _words(self, in_cop: bool) -> list[str]:
+        out = []
+        if self.name and _n_letters(self.name) >= 2:
             out += [self.name] + self.name_parts()
-        if in_cop and self.pseudonym:
+        if in_cop and self.pseudonym and _n_letters(self.pseudonym) >= 2:
             out.append(self.pseudonym)
         return out
 
     def _compile(self, in_cop: bool) -> re.Pattern:
-        words = [t for t in self.terms(in_cop=in_cop)[1:]] + list(self.keep)
-        id_ = re.escape(self.member_id)
-        # an id is not found inside a longer id: not after/before a letter, digit or a
-        # '.'/'-'/':' that joins it to one; a following ':' (a derived id) still counts
-        id_pat = rf"(?<![^\W_])(?<![^\W_][:.\-]){id_}(?![^\W_])(?![.\-][^\W_])"
-        alts = _alternation(_words_pattern(w) for w in words)
-        body = rf"{_B}(?:{alts}){_E}|{id_pat}" if alts else id_pat
-        return re.compile(body, re.IGNORECASE)
+        pieces = []
+        alts = _alternation(_words_pattern(w) for w in self._words(in_cop) + list(self.keep))
+        if alts:
+            pieces.append(rf"{_B}(?:{alts}){_E}")
+        if self._id_counts():
+            # an id is not found inside a longer id: not after/before a letter, digit or a
+            # '.'/'-'/':' that joins it to one; a following ':' (a derived id) still counts
+            pieces.append(rf"(?<![^\W_])(?<![^\W_][:.\-]){re.escape(self.member_id)}"
+                          rf"(?![^\W_])(?![.\-][^\W_])")
+        return re.compile("|".join(pieces) or r"(?!x)x", re.IGNORECASE)
 
     def sub(self, text: str, *, in_cop: bool = True) -> str:
         """``text`` with every mention replaced by :data:`MARKER`."""

@@ -552,6 +552,10 @@ def test_mentions_whole_words_ids_and_accents():
                            f"{MARKER}, be:10, be:1.2, {MARKER}:r3, xbe:1, de la casa, {MARKER}.")
     assert m.sub("teacher a.", in_cop=False) == "teacher a."
     assert Mentions("x", None, None).sub("x and xy") == f"{MARKER} and xy"
+    # an id of one or two digits is no mention (it is a number); names of 2 letters are
+    short = Mentions("7", "Al", "B")
+    assert short.sub("Step 7: Al and B went, 7 of 9") == f"Step 7: {MARKER} and B went, 7 of 9"
+    assert Mentions("107", None, None).sub("room 107") == f"room {MARKER}"
 
 
 # ----------------------------------------------------------------------------- errors
