@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import warnings
 from pathlib import Path
 
@@ -348,13 +349,12 @@ CHILD = textwrap.dedent("""
             return 0
         con.set_progress_handler(progress, 1000)
     elif mode == "slow":  # slow triggers; the parent kills from outside
-        con.create_function("pause", 0, lambda: time.sleep(0.004))
-        for t in ("answer", "attendance", "pair_rating"):
-            con.execute(f"CREATE TEMP TRIGGER slow_{t} AFTER DELETE ON main.{t} "
-                        "BEGIN SELECT pause(); END")
-        for t in ("lesson", "reflection", "audit", "interview"):
-            con.execute(f"CREATE TEMP TRIGGER slowu_{t} AFTER UPDATE ON main.{t} "
-                        "BEGIN SELECT pause(); END")
+        from cocope_kit.schema import TABLE_ORDER
+        con.create_function("pause", 0, lambda: time.sleep(0.05))
+        for t in TABLE_ORDER:  # every row deleted or changed takes 50 ms
+            for what in ("DELETE", "UPDATE"):
+                con.execute(f"CREATE TEMP TRIGGER slow_{what}_{t} AFTER {what} ON main.{t} "
+                            "BEGIN SELECT pause(); END")
         print("ready", flush=True)
     elif mode == "count":
         ops = 0
@@ -409,7 +409,7 @@ def test_kill_9_during_forget_leaves_the_old_or_the_forgotten_store(victim_file,
                                                    3 * total // 4, total - 3, total - 1})]
     runs += [("starts", "COMMIT"), ("starts", "VACUUM"), ("starts", "PRAGMA WAL_CHECKPOINT")]
     runs += [("opcodes", str(k)) for k in (5, ops // 3, 2 * ops // 3, ops - 2)]
-    seen = []
+    seen: list[str] = []
     for i, (mode, arg) in enumerate(runs):
         path = tmp_path / f"k{i}.sqlite"
         shutil.copy(victim_file, path)
@@ -417,21 +417,21 @@ def test_kill_9_during_forget_leaves_the_old_or_the_forgotten_store(victim_file,
         p.communicate(timeout=120)
         assert p.returncode == -signal.SIGKILL, (mode, arg, p.returncode)
         seen.append(_check_after_kill(path, old, new, (mode, arg)))
-    for i, delay in enumerate((0.05, 0.3, 0.8)):  # kill -9 from outside, slow triggers
+    for i, delay in enumerate((0.1, 0.6, 1.2)):  # kill -9 from outside while triggers are slow
         path = tmp_path / f"x{i}.sqlite"
         shutil.copy(victim_file, path)
         p = _child(path, "slow", "0")
         assert p.stdout.readline().strip() == "ready"
-        import time
-
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         p.communicate(timeout=120)
+        assert p.returncode == -signal.SIGKILL, ("slow", delay, p.returncode)  # killed mid-way
         seen.append(_check_after_kill(path, old, new, ("slow", delay)))
     # the kill points fall on both sides of the commit
     assert "old" in seen and "new" in seen, seen
     assert seen[runs.index(("starts", "COMMIT"))] == "old"
     assert seen[runs.index(("starts", "VACUUM"))] == "new"
+    assert seen[-3:] == ["old"] * 3  # the slow runs were killed before their commit
 
 
 def _check_after_kill(path: Path, old, new, where) -> str:
