@@ -356,16 +356,16 @@ def forget(store, member_id: str) -> dict[str, int]:
         keep = [v for r in con.execute(
             "SELECT name, pseudonym FROM member WHERE member_id <> ?", (member_id,)) for v in r]
         mentions = Mentions(member_id, name, pseudonym, keep=keep)
-        counts: dict[str, int] = {}
-        _delete_own_rows(con, member_id, counts)
-        _scrub_texts(con, mentions, cop_id, counts)
+        touched: dict[str, set] = {}  # table -> rowids deleted or changed
+        _delete_own_rows(con, member_id, touched)
+        _scrub_texts(con, mentions, cop_id, touched)
         con.execute(
             "INSERT INTO audit (audit_id, at, action, table_name, row_id, detail) "
             "VALUES (?, ?, 'forget', 'member', NULL, ?)", (str(uuid.uuid4()), _now(), FORGET_DETAIL))
     busy = clean_file(store)
     if busy:
         warnings.warn(ErasureWarning(busy), stacklevel=2)
-    return counts
+    return {t: len(rows) for t, rows in touched.items() if rows}
 
 
 def _not_found(con, path: str, member_id: str) -> str:
@@ -379,20 +379,16 @@ def _not_found(con, path: str, member_id: str) -> str:
     return msg + " (a member already forgotten is not found again)"
 
 
-def _bump(counts: dict[str, int], table: str, n: int) -> None:
-    if n:
-        counts[table] = counts.get(table, 0) + n
-
-
-def _delete_own_rows(con, member_id: str, counts: dict[str, int]) -> None:
+def _delete_own_rows(con, member_id: str, touched: dict[str, set]) -> None:
     """Delete (or, for :data:`ANONYMISED`, detach) every row of the person, with its dependents."""
     doomed: dict[str, dict[int, None]] = {}  # table -> rowids, in order
     for table, cols in _person_columns().items():
         for col in cols:
             if (table, col) in ANONYMISED:
-                n = con.execute(f"UPDATE {table} SET {col} = NULL WHERE {col} = ?",
-                                (member_id,)).rowcount
-                _bump(counts, table, n)
+                ids = [r[0] for r in con.execute(f"SELECT rowid FROM {table} WHERE {col} = ?",
+                                                 (member_id,))]
+                con.execute(f"UPDATE {table} SET {col} = NULL WHERE {col} = ?", (member_id,))
+                touched.setdefault(table, set()).update(ids)
                 continue
             ids = [r[0] for r in con.execute(f"SELECT rowid FROM {table} WHERE {col} = ?",
                                              (member_id,))]
@@ -419,10 +415,13 @@ def _delete_own_rows(con, member_id: str, counts: dict[str, int]) -> None:
         key = list(TABLES[table].key)
         keys = _select_by_rowid(con, table, key, ids)
         if len(key) == 1:  # form submissions that stored one of these rows
-            _bump(counts, "submission", _delete_in(
-                con, "submission", "row_id", [k[0] for k in keys],
-                extra="table_name = ?", extra_params=(table,)))
-        _bump(counts, table, _delete_in(con, table, "rowid", ids))
+            subs = [r for chunk in _chunks([k[0] for k in keys]) for (r,) in con.execute(
+                f"SELECT rowid FROM submission WHERE table_name = ? "
+                f"AND row_id IN ({', '.join('?' * len(chunk))})", (table, *chunk))]
+            _delete_rowids(con, "submission", subs)
+            touched.setdefault("submission", set()).update(subs)
+        _delete_rowids(con, table, ids)
+        touched.setdefault(table, set()).update(ids)
 
 
 def _rowids_referring(con, child: str, ccol: str, parent: str, pcol: str,
@@ -443,15 +442,9 @@ def _select_by_rowid(con, table: str, cols: list[str], rowids: Sequence[int]) ->
     return out
 
 
-def _delete_in(con, table: str, col: str, values: Sequence, *, extra: str = "",
-               extra_params: tuple = ()) -> int:
-    n = 0
-    for chunk in _chunks(list(values)):
-        q = f"DELETE FROM {table} WHERE {col} IN ({', '.join('?' * len(chunk))})"
-        if extra:
-            q += f" AND {extra}"
-        n += con.execute(q, (*chunk, *extra_params)).rowcount
-    return n
+def _delete_rowids(con, table: str, rowids: Sequence[int]) -> None:
+    for chunk in _chunks(list(rowids)):
+        con.execute(f"DELETE FROM {table} WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk)
 
 
 def _chunks(seq: list, n: int = 900) -> Iterable[list]:
@@ -478,7 +471,7 @@ def _scrub_json(value: str, sub) -> str:
     return value if new == obj else json.dumps(new, ensure_ascii=False)
 
 
-def _scrub_texts(con, mentions: Mentions, cop_id: str, counts: dict[str, int]) -> None:
+def _scrub_texts(con, mentions: Mentions, cop_id: str, touched: dict[str, set]) -> None:
     """Replace the person's mentions in every free-text cell of every remaining row."""
     tables = dict(free_text_columns())
     tables["submission"] = ["row_id"]  # form-submission bookkeeping, outside the schema
@@ -515,7 +508,7 @@ def _scrub_texts(con, mentions: Mentions, cop_id: str, counts: dict[str, int]) -
         for rowid, changed in updates:
             sets = ", ".join(f"{c} = ?" for c in changed)
             con.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*changed.values(), rowid))
-        _bump(counts, table, len(updates))
+        touched.setdefault(table, set()).update(rowid for rowid, _ in updates)
 
 
 def _free_coder_label(con) -> str:
