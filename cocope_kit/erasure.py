@@ -15,6 +15,7 @@ transaction it
    their full name, their member id, each part of their name (3 letters or
    more, name particles such as "van" or "de" not counted) and, in rows of
    their own CoP, their pseudonym. Each mention becomes :data:`MARKER`
+   (in the CoP's language, :data:`MARKERS`)
    (:class:`Mentions`);
 3. **records that someone was forgotten, and when**, in one audit entry with
    no id, name, pseudonym, CoP or count.
@@ -32,7 +33,7 @@ Examples
 >>> s = ck.open_store(":memory:")
 >>> _ = s.write({
 ...     "cop": [{"cop_id": "c", "name": "Break times", "school": "S", "country": "BE",
-...              "language": "nl", "created_on": "2026-01-12"}],
+...              "language": "en", "created_on": "2026-01-12"}],
 ...     "member": [{"member_id": "c:1", "cop_id": "c", "name": "Ana Silva",
 ...                 "pseudonym": "Teacher A", "role": "teacher"},
 ...                {"member_id": "c:2", "cop_id": "c", "name": "Ben Peeters",
@@ -70,6 +71,7 @@ __all__ = [
     "ANONYMISED",
     "FORGET_DETAIL",
     "MARKER",
+    "MARKERS",
     "NAME_PARTICLES",
     "ErasureWarning",
     "Mentions",
@@ -79,7 +81,17 @@ __all__ = [
 ]
 
 MARKER = "[removed]"
-"""What a mention of a forgotten person becomes."""
+"""What a mention of a forgotten person becomes (in English; see :data:`MARKERS`)."""
+
+MARKERS: dict[str, str] = {
+    "en": "[removed]",
+    "de": "[entfernt]",
+    "nl": "[verwijderd]",
+    "pt": "[removido]",
+    "sk": "[odstránené]",
+}
+"""The marker in the working language of the row's CoP (``cop.language``); rows of a CoP
+in another language, and rows without a CoP (audit, codebook), get :data:`MARKER`."""
 
 FORGET_DETAIL = "a person was forgotten (consent withdrawn)"
 """The ``detail`` of the audit entry that :func:`forget` leaves (it says nothing about who)."""
@@ -262,14 +274,14 @@ class Mentions:
                           rf"(?![^\W_])(?![.\-][^\W_])")
         return re.compile("|".join(pieces) or r"(?!x)x", re.IGNORECASE)
 
-    def sub(self, text: str, *, in_cop: bool = True) -> str:
-        """``text`` with every mention replaced by :data:`MARKER`."""
+    def sub(self, text: str, *, in_cop: bool = True, marker: str = MARKER) -> str:
+        """``text`` with every mention replaced by ``marker``."""
         if not isinstance(text, str) or not text:
             return text
         pat = self._all if in_cop else self._outside
 
         def repl(m: re.Match) -> str:
-            return m.group(0) if _fold(m.group(0)) in self._kept else MARKER
+            return m.group(0) if _fold(m.group(0)) in self._kept else marker
 
         return pat.sub(repl, text)
 
@@ -476,22 +488,25 @@ def _scrub_texts(con, mentions: Mentions, cop_id: str, touched: dict[str, set]) 
     tables = dict(free_text_columns())
     tables["submission"] = ["row_id"]  # form-submission bookkeeping, outside the schema
     coders: str | None = None
+    language = dict(con.execute("SELECT cop_id, language FROM cop").fetchall())
     for table, cols in tables.items():
         cop = _cop_expr(table) if table in TABLES else None
-        scope = f"{cop} IS ?" if cop else "1"
         json_cols = {c.name for c in TABLES[table].columns if c.type == "json"} \
             if table in TABLES else set()
-        sql = f"SELECT rowid, ({scope}), {', '.join(cols)} FROM {table}"
+        sql = f"SELECT rowid, {cop or 'NULL'}, {', '.join(cols)} FROM {table}"
         updates = []
-        for r in con.execute(sql, (cop_id,) if cop else ()).fetchall():
-            rowid, same_cop, values = r[0], bool(r[1]), r[2:]
+        for r in con.execute(sql).fetchall():
+            rowid, row_cop, values = r[0], r[1], r[2:]
+            # rows without a CoP (audit, codebook) count as hers: a pseudonym there is ambiguous
+            same_cop = cop is None or row_cop == cop_id
+            marker = MARKERS.get(language.get(row_cop), MARKER)
             changed = {}
             for col, v in zip(cols, values, strict=True):
                 if not isinstance(v, str) or not v:
                     continue
 
-                def sub(text, same_cop=same_cop):
-                    return mentions.sub(text, in_cop=same_cop)
+                def sub(text, same_cop=same_cop, marker=marker):
+                    return mentions.sub(text, in_cop=same_cop, marker=marker)
 
                 new = _scrub_json(v, sub) if col in json_cols else sub(v)
                 if new != v and (table, col) in _LABEL_COLUMNS:
@@ -500,7 +515,7 @@ def _scrub_texts(con, mentions: Mentions, cop_id: str, touched: dict[str, set]) 
                             coders = _free_coder_label(con)
                         new = coders
                     else:
-                        new = MARKER
+                        new = marker
                 if new != v:
                     changed[col] = new
             if changed:

@@ -34,7 +34,14 @@ import cocope_kit as ck
 from cocope_kit import analysis
 from cocope_kit.cli import main
 from cocope_kit.demo import write_demo
-from cocope_kit.erasure import MARKER, ErasureWarning, Mentions, clean_file, free_text_columns
+from cocope_kit.erasure import (
+    MARKER,
+    MARKERS,
+    ErasureWarning,
+    Mentions,
+    clean_file,
+    free_text_columns,
+)
 from cocope_kit.errors import CocopeError, StoreError
 from cocope_kit.harvest_doc import harvest_html, harvest_markdown
 from cocope_kit.privacy import PERSON_COLUMNS
@@ -47,6 +54,7 @@ COP = "be-gent"
 MID, NAME, PSEUDONYM = "be-gent:zq7", "Zofia Quennell", "Student Q"
 # every way she is named; whole words, any case
 NEEDLES = (NAME, "Zofia", "Quennell", PSEUDONYM, MID)
+NL = MARKERS["nl"]  # be-gent works in Dutch: the marker in its rows; English in the audit
 MENTION = f"as Zofia Quennell said ({PSEUDONYM}; zofia, QUENNELL, {MID})"
 
 
@@ -210,12 +218,12 @@ def test_forget_leaves_no_cell_in_any_table_that_names_the_person(victim):
                                (f"{COP}:rz1",)).fetchone()[0] == 0
     # each mention became the marker, the rest of the text is kept
     lesson = victim.read("lesson", where={"cop_id": COP}).iloc[0]
-    assert lesson.text.endswith(f"as {MARKER} said ({MARKER}; {MARKER}, {MARKER}, {MARKER})")
+    assert lesson.text.endswith(f"as {NL} said ({NL}; {NL}, {NL}, {NL})")
     gas = json.loads(victim.read("goal", where={"cop_id": COP}).gas_levels.iloc[0])
-    assert len(gas) == 5 and gas["2"].endswith(f"as {MARKER} said ({MARKER}; {MARKER}, "
-                                               f"{MARKER}, {MARKER})")
+    assert len(gas) == 5 and gas["2"].endswith(f"as {NL} said ({NL}; {NL}, "
+                                               f"{NL}, {NL})")
     # interviewer and coder labels are replaced whole
-    assert MARKER in set(victim.read("interview").interviewer)
+    assert NL in set(victim.read("interview").interviewer)
     assert MARKER in set(victim.read("coding").coder)
     # the audit says that someone was forgotten and when, not who, and no counts
     audit = victim.read("audit")
@@ -465,8 +473,8 @@ def test_harvest_shows_no_real_name_after_forget(tmp_path):
         assert _found(doc, (name, *name.split(), mid)) == []
         assert "timetable" in doc
     lesson = s.read("lesson").set_index("lesson_id").loc[f"{COP}:l9"]
-    assert lesson.title == f"{MARKER}'s timetable"
-    assert lesson.text == f"{MARKER} moved the support hour; ask {MARKER}."
+    assert lesson.title == f"{NL}'s timetable"
+    assert lesson.text == f"{NL} moved the support hour; ask {NL}."
     # the pseudonym, now nobody's, does not come back either
     assert f"{pseudonym}'s timetable" not in harvest_html(s)
 
@@ -499,8 +507,8 @@ def test_forget_a_student_whose_parent_is_a_member(tmp_path):
     text = s.read("reflection").set_index("reflection_id").loc[ref.reflection_id, "text"]
     # the parent's full name stays; the student's full name, first name and the
     # surname alone (it may mean the student) go
-    assert text == (f"Stijn Vermeulen came with {MARKER}; {MARKER} spoke first. "
-                    f"The {MARKER} family liked it.")
+    assert text == (f"Stijn Vermeulen came with {NL}; {NL} spoke first. "
+                    f"The {NL} family liked it.")
     # the parent is still in the reports, under their pseudonym
     assert members.loc[parent, "pseudonym"] in report_html(s, cop_id=COP, as_of=AS_OF)
 
@@ -518,8 +526,8 @@ def test_forget_someone_named_in_another_persons_interview(tmp_path):
     after = s.read("interview").set_index("interview_id").loc[iv.interview_id]
     parts = after.transcript.split("\n\n")
     assert len(parts) == len(segments) + 1  # segment numbers of the codings still fit
-    assert parts[1] == (f"{MARKER} ({MARKER}) asked for pictograms; {MARKER} was right, "
-                        f"{MARKER} said later.")
+    assert parts[1] == (f"{NL} ({NL}) asked for pictograms; {NL} was right, "
+                        f"{NL} said later.")
     assert parts[0] == segments[0] and parts[2:] == segments[1:]
     pd.testing.assert_frame_equal(s.read("coding", where={"interview_id": iv.interview_id}),
                                   codings)
@@ -532,13 +540,16 @@ def test_pseudonym_is_only_removed_in_the_persons_own_cop(tmp_path):
     s = write_demo(ck.open_store(tmp_path / "s.sqlite"))
     members = s.read("member").set_index("member_id")
     graz = members[(members.cop_id == "at-graz") & (members.pseudonym == "Teacher A")].index[0]
-    for cop in (COP, "at-graz"):
+    for cop in (COP, "at-graz", "pt-porto"):
         les = s.read("lesson", where={"cop_id": cop}).iloc[0]
-        s.update("lesson", {"lesson_id": les.lesson_id, "text": "Teacher A led the first step."})
-    s.forget(f"{COP}:p1")  # Teacher A of be-gent
+        s.update("lesson", {"lesson_id": les.lesson_id,
+                            "text": "Teacher A led the first step, as Wout Mertens showed us."})
+    s.forget(f"{COP}:p1")  # Wout Mertens, Teacher A of be-gent
     les = s.read("lesson").groupby("cop_id").text.first()
-    assert les[COP] == f"{MARKER} led the first step."
-    assert les["at-graz"] == "Teacher A led the first step."  # somebody else
+    assert les[COP] == f"{NL} led the first step, as {NL} showed us."
+    # somebody else's Teacher A; the name in the marker of the CoP's language
+    assert les["at-graz"] == "Teacher A led the first step, as [entfernt] showed us."
+    assert les["pt-porto"] == "Teacher A led the first step, as [removido] showed us."
     assert graz in set(s.read("member").member_id)
 
 
@@ -605,3 +616,15 @@ def test_forget_on_memory_store_and_in_a_transaction(tmp_path):
             f.forget(f"{COP}:p2")
     assert [type(w.message) for w in caught] == [ErasureWarning]
     assert clean_file(f) is None
+
+
+def test_cli_prints_the_erasure_warning(victim, capsys, monkeypatch):
+    from cocope_kit import erasure
+
+    monkeypatch.setattr(erasure, "clean_file", lambda store: "another program is reading it")
+    path = victim.path
+    victim.close()
+    assert main(["forget", "--store", path, "--member", MID, "--yes"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"erased member {MID}")
+    assert err == "warning: another program is reading it\n"
