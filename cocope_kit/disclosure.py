@@ -224,6 +224,16 @@ class Disclosure:
         self._tables: dict[str, _Table] = {}
         self._hidden: dict[tuple[str, Key], str] | None = None
 
+    @property
+    def populations(self) -> tuple[str, ...]:
+        """Names of the populations declared so far."""
+        return tuple(self._pops)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Names of the tables registered so far, in order."""
+        return tuple(self._tables)
+
     # ------------------------------------------------------------------ declaring
     def population(self, name: str, persons: pd.DataFrame, *,
                    hierarchy: Sequence[Sequence[str]], fixed: Sequence[str] = (),
@@ -248,7 +258,7 @@ class Disclosure:
         """
         hierarchy = tuple(tuple(g) for g in hierarchy)
         fixed = tuple(fixed)
-        cols = [person, *fixed, *(c for g in hierarchy for c in g)]
+        cols = list(dict.fromkeys([person, *fixed, *(c for g in hierarchy for c in g)]))
         missing = [c for c in cols if c not in persons.columns]
         if missing:
             raise DisclosureError(f"population {name!r}: persons lack the columns "
@@ -301,9 +311,12 @@ class Disclosure:
         by : sequence of str
             Columns that identify each row's cell (columns of the population's
             hierarchy or fixed dimensions; columns not in the population, such
-            as a CoP's name, may be listed too and are ignored).
-        values : sequence of str
-            Numbers about the row's cell (counts, sums, means, rates, ...).
+            as a CoP's name, may be listed too and are ignored, and so are
+            columns the table does not have).
+        values : sequence of str or "*"
+            Numbers (or derived labels, such as a level) about the row's cell:
+            counts, sums, means, rates, ...; ``"*"`` is every column not
+            declared otherwise.
         depends : mapping of str to sequence of mappings, optional
             Numbers about *other* cells, each given as changes to the row's
             key: ``{"role_group": "student"}`` (the students of the row's CoP),
@@ -328,6 +341,13 @@ class Disclosure:
             raise DisclosureError(f"table {name!r} is registered twice in this document")
         depends = {c: tuple(v) for c, v in (depends or {}).items()}
         df = pd.DataFrame() if table is None else table.reset_index(drop=True)
+        if isinstance(values, str):
+            if values != _ALL:
+                raise DisclosureError(f"table {name!r}: values must be a list of columns or "
+                                      f"'*', got {values!r}")
+            taken = set(by) | set(depends) | set(counts) | set(public) | {MARK_COLUMN}
+            values = [c for c in df.columns if c not in taken]
+        by = [c for c in by if c in df.columns or not len(df.columns)]
         declared = set(by) | set(values) | set(depends) | set(counts) | set(public)
         if len(df.columns):
             unknown = sorted(c for c in declared if c not in df.columns)
@@ -408,16 +428,19 @@ class Disclosure:
         self._hidden = hidden
         return hidden
 
-    def publish(self) -> dict[str, pd.DataFrame]:
+    def publish(self, only: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
         """The publishable tables, by the names they were added under.
 
         Each is a copy of its table with the hidden numbers set to NaN and the
         column ``suppressed`` (module docstring). For the ``group`` audience
-        nothing is hidden and ``suppressed`` is empty throughout.
+        nothing is hidden and ``suppressed`` is empty throughout. ``only``
+        limits the answer to some tables (the decision still covers them all).
         """
         hidden = self.hidden_cells()
         out: dict[str, pd.DataFrame] = {}
         for name, t in self._tables.items():
+            if only is not None and name not in only:
+                continue
             df = t.df.copy()
             if not len(df.columns):
                 out[name] = df

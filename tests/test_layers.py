@@ -17,10 +17,11 @@ RANK = {
     "errors": 0, "model": 0,
     "schema": 1, "instruments": 1,
     "stats": 2,
-    "analysis": 3, "privacy": 3, "interviews": 3,
+    "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
+    "report_common": 6, "report_sections": 6, "report_cop": 6, "report_cross": 6,
     "cli": 7,
 }
 HEAVY = ("matplotlib", "scipy", "ipywidgets", "networkx")
@@ -33,6 +34,7 @@ FORBIDDEN = {
     "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),
     "analysis": ("matplotlib", "ipywidgets", "sqlite3"),
     "privacy": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
+    "disclosure": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
     "interviews": ("matplotlib", "ipywidgets", "sqlite3"),
     "store": ("matplotlib", "ipywidgets", "scipy"),
     "demo": ("matplotlib", "ipywidgets"),
