@@ -35,7 +35,20 @@ from .report_sections import (
     declare_populations,
 )
 
-__all__ = ["build_cross", "cross_cop_tables"]
+__all__ = ["AGGREGATES_README", "build_cross", "cross_cop_tables", "write_aggregates"]
+
+AGGREGATES_README = """Aggregate tables of the cross-CoP document (cocope export --aggregates)
+
+Audience: readers outside the school. These are the tables of the cross-CoP
+report and notebook 05, decided together by one disclosure step: consent
+applied, no person named, every number about fewer than {k} people hidden
+(empty cell; column 'suppressed' = 'small cell'), and as many other numbers
+hidden ('complementary'; 'columns hidden: ...' for a row's columns about a
+hidden group) that no hidden number can be worked out from totals,
+differences or shares of these tables and the report. Do not add tables by
+role group computed elsewhere: they could undo this protection.
+See docs/privacy.md, section "Disclosure control".
+"""
 
 
 def build_cross(doc: _Doc, t: dict, *, as_of: pd.Timestamp) -> tuple[str, str]:
@@ -189,7 +202,7 @@ def cross_cop_tables(store: object, *, k: int = DEFAULT_K, as_of: object = None
     ``goal_attainment``, ``gas``, ``gas_country``, ``plan_progress``,
     ``plan_indicators``, ``retention``, ``attendance_by_role_group``,
     ``voice``, ``voice_by_role_group``, ``levels``, ``network``,
-    ``asymmetric``, ``scores:<instrument>``, ``scores_all:<instrument>``,
+    ``asymmetric``, ``level_change``, ``transitions``, ``scores:<instrument>``, ``scores_all:<instrument>``,
     ``reliability:<instrument>``, ``reliability_all:<instrument>``,
     ``change:<instrument>``, ``scores_by_role_group:<instrument>``,
     ``themes``, ``coder_agreement``, ``lesson_kinds``, ``value_stories``
@@ -212,7 +225,53 @@ def cross_cop_tables(store: object, *, k: int = DEFAULT_K, as_of: object = None
     t, register = _load(store, None, False)
     waves = _safe(lambda: analysis.wave_order(t["response"])) or []
     _, published = cross_document(t, as_of=day, k=k, register=register, waves=waves)
-    return {name: df for name, df in published.items() if len(df.columns)}
+    out = {name: df for name, df in published.items() if len(df.columns)}
+    out.update(level_change_tables(out.get("levels")))
+    return out
+
+
+def write_aggregates(store: object, out_dir: object, *, k: int = DEFAULT_K,
+                     as_of: object = None) -> list:
+    """Write :func:`cross_cop_tables` as CSV files (one per table, formula-safe) and a
+    ``README.txt`` naming the audience and the rule; return the paths written.
+
+    ``scores:cop_climate`` becomes ``scores__cop_climate.csv``.
+    """
+    from pathlib import Path
+
+    from .privacy import neutralise_formulas
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        from .errors import UsageError
+
+        raise UsageError(f"--out must be a folder, {out} is a file")
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, df in cross_cop_tables(store, k=k, as_of=as_of).items():
+        path = out / (name.replace(":", "__") + ".csv")
+        neutralise_formulas(df).to_csv(path, index=False, encoding="utf-8")
+        paths.append(path)
+    readme = out / "README.txt"
+    readme.write_text(AGGREGATES_README.format(k=k), encoding="utf-8")
+    return [*paths, readme]
+
+
+def level_change_tables(levels: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """``level_change`` (per CoP, pre to post) and ``transitions`` (how many CoPs moved from
+    one level to another), computed from the **published** levels only, so a hidden level
+    never enters them (the report shows the same two tables)."""
+    from . import analysis
+    from .report_common import _safe
+
+    if levels is None or "suppressed" not in levels:
+        return {}
+    shown = levels[~levels["suppressed"].isin(["small cell", "complementary"])]
+    if not len(shown):
+        return {}
+    tr = _safe(lambda: analysis.level_transitions(shown, by=("cop_id",)))
+    tm = _safe_matrix(shown)
+    return {k: v for k, v in (("level_change", tr), ("transitions", tm)) if v is not None}
 
 
 def _shown_cops(cop: pd.DataFrame, limit: int) -> frozenset[str]:
