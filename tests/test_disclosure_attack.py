@@ -34,7 +34,7 @@ import pytest
 import cocope_kit as ck
 from cocope_kit import analysis
 from cocope_kit.demo import write_demo
-from cocope_kit.privacy import filter_consented
+from cocope_kit.privacy import consent_register, filter_consented
 
 AS_OF = "2026-06-30"
 K = 5
@@ -45,11 +45,20 @@ ADDITIVE = ("members", "expected", "attended", "contributions")
 @pytest.fixture(scope="module")
 def store():
     """Six demo CoPs with 1 to 3 students and family members each; every CoP with one family
-    member gets a second one (who came to every meeting and spoke), so groups of 1 and 2."""
+    member gets a second one (who came to every meeting and spoke), so groups of 1 and 2;
+    and the first CoP with five professionals loses its family members, so its students are its only small group
+    (only complementary suppression protects them from the CoP's total)."""
     s = write_demo(ck.open_store(":memory:"), n_cops=6, seed=7)
     meetings = s.read("meeting")
-    fam = analysis.enrich(s.read("member")[["member_id", "cop_id", "role"]])
-    fam = fam[fam["role_group"] == "family"].groupby("cop_id").size()
+    roles = analysis.enrich(s.read("member")[["member_id", "cop_id", "role"]])
+    ok = consent_register(s.read("member"), s.read("consent"))
+    pro = roles[(roles.role_group == "professional")
+                & roles.member_id.isin(ok.loc[ok.included, "member_id"])].groupby("cop_id").size()
+    first = sorted(pro[pro >= K].index)[0]
+    for mid in roles.loc[(roles.cop_id == first) & (roles.role_group == "family"), "member_id"]:
+        s.forget(mid)
+    fam = roles[(roles["role_group"] == "family") & (roles.cop_id != first)]
+    fam = fam.groupby("cop_id").size()
     for i, cop in enumerate(sorted(fam[fam == 1].index)):
         mid = f"{cop}:extra-parent"
         s.insert("member", [{"member_id": mid, "cop_id": cop, "name": f"Extra Parent {i}",
@@ -284,6 +293,9 @@ def test_store_has_groups_of_one_and_two(store):
     assert {1, 2} <= sizes
     assert (truth.loc[truth.role_group == "family", "members"] == 2).sum() >= 3
     assert (truth.loc[truth.role_group == "student", "members"] == 1).sum() >= 1
+    # a CoP whose only small group is its students
+    small = truth[truth.members < K].groupby("cop_id").size()
+    assert (small == 1).any()
 
 
 def test_cross_cop_report_gives_nothing_away(store):
@@ -292,6 +304,73 @@ def test_cross_cop_report_gives_nothing_away(store):
     truth = _truth(store)
     facts = Facts(truth)
     html_facts(facts, report_html(store, as_of=AS_OF))
-    assert len(facts.f) > 50  # the attacker did read the report
+    assert len(facts.f) > 40  # the attacker did read the report
     found = attack(facts, truth)
     assert not found, "\n".join(found)
+
+
+def test_notebook_05_tables_give_nothing_away(store):
+    """Notebook 05 shows :func:`cross_cop_tables`; read every table as published."""
+    from cocope_kit.report_cross import cross_cop_tables
+
+    truth = _truth(store)
+    facts = Facts(truth)
+    tables = cross_cop_tables(store, as_of=AS_OF)
+    for name, df in tables.items():
+        facts.add_frame(name, df)
+    assert len(facts.f) > 40
+    found = attack(facts, truth)
+    assert not found, "\n".join(found)
+
+
+def test_everything_outside_readers_get_together_gives_nothing_away(store, tmp_path):
+    """The report, the notebook tables, the aggregate export and the harvest, all read by one
+    attacker who combines them (they come from one disclosure decision)."""
+    from cocope_kit.harvest_doc import harvest_html, harvest_markdown
+    from cocope_kit.report import report_html
+    from cocope_kit.report_cross import cross_cop_tables
+
+    truth = _truth(store)
+    facts = Facts(truth)
+    html_facts(facts, report_html(store, as_of=AS_OF))
+    for name, df in cross_cop_tables(store, as_of=AS_OF).items():
+        facts.add_frame(name, df)
+    harvest = harvest_html(store, today=AS_OF)
+    html_facts(facts, harvest)
+    md = harvest_markdown(store, today=AS_OF)
+    assert "|" in md
+    out = tmp_path / "agg"
+    from cocope_kit.report_cross import write_aggregates
+
+    paths = write_aggregates(store, out, as_of=AS_OF)
+    for p in paths:
+        if p.suffix == ".csv":
+            facts.add_frame(p.stem, pd.read_csv(p, dtype={"cop_id": str}))
+    readme = (out / "README.txt").read_text()
+    assert "Audience: readers outside the school" in readme
+    found = attack(facts, truth)
+    assert not found, "\n".join(found)
+
+
+def test_attacker_finds_what_an_unprotected_table_gives_away(store):
+    """The attack is not blind: the raw analysis tables (what the cross-CoP report showed
+    before issue 15) give the small cells away, and the attacker finds them."""
+    truth = _truth(store)
+    t = analysis.load_tables(store, consented_only=False)
+    t, _ = filter_consented(t)
+    facts = Facts(truth)
+    voice = analysis.voice_equity(t["attendance"], t["member"], t["meeting"], by=("cop_id",))
+    facts.add_frame("voice", voice)
+    found = attack(facts, truth)
+    students = truth[(truth.role_group == "student") & (truth.members < K)]
+    assert {f.split()[0] for f in found if " student " in f and ": members = " in f} == set(
+        students.cop_id)
+    # and a single student's contributions, by total minus the other role groups
+    shares = analysis.contribution_shares(t["attendance"], t["member"], t["meeting"],
+                                          by=("cop_id", "role_group"), within="cop_id")
+    facts.add_frame("shares", shares[shares.role_group != "student"])
+    found = attack(facts, truth)
+    one = truth[(truth.role_group == "student") & (truth.members == 1)]
+    for _, r in one.iterrows():
+        assert any(f.startswith(f"{r.cop_id} student") and "contributions = " in f
+                   for f in found), found
