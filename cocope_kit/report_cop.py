@@ -26,7 +26,7 @@ from .report_sections import (
     _fruit_working_together,
 )
 
-__all__: list[str] = []
+__all__ = ["cop_tables"]
 
 
 def _cop_report(doc: _Doc, t: dict, cop_id: str, *, as_of: pd.Timestamp) -> tuple[str, str]:
@@ -147,3 +147,48 @@ def _cop_report(doc: _Doc, t: dict, cop_id: str, *, as_of: pd.Timestamp) -> tupl
     doc.close_section()
     return title, str(c["school"])
 
+
+
+def cop_tables(store: object, cop_id: str, *, as_of: object = None) -> dict[str, pd.DataFrame]:
+    """The tables of one CoP's report, for the group itself (notebook 04 shows them).
+
+    The same tables as :func:`cocope_kit.report.write_report` with ``cop_id``:
+    consent applied, members by pseudonym, and passed through the disclosure
+    step with audience ``"group"``: nothing is hidden against each other, the
+    column ``suppressed`` is empty. Keys as in
+    :func:`cocope_kit.report_cross.cross_cop_tables`, plus
+    ``contributions_by_member`` and ``attendance_grid`` (single members) and
+    ``feedback``.
+
+    >>> import cocope_kit as ck
+    >>> from cocope_kit.demo import write_demo
+    >>> g = cop_tables(write_demo(ck.open_store(":memory:")), "pt-porto", as_of="2026-06-30")
+    >>> v = g["voice_by_role_group"]
+    >>> v.loc[v.role_group == "student", ["members", "suppressed"]].values.tolist()
+    [[2, '']]
+    """
+    import datetime as _dt
+
+    import matplotlib
+
+    from . import analysis
+    from .charts._style import RC_PARAMS
+    from .disclosure import Disclosure
+    from .errors import UsageError
+    from .report_common import _load
+    from .report_sections import declare_populations
+
+    if not isinstance(cop_id, str):
+        raise UsageError(f"cop_id must be a CoP id (text), got {cop_id!r}")
+    day = pd.Timestamp(as_of if as_of is not None else _dt.date.today()).normalize()
+    t, register = _load(store, cop_id, False)
+    if t["cop"].empty:
+        raise UsageError(f"unknown CoP {cop_id!r}")
+    doc = _Doc()
+    doc.waves = _safe(lambda: analysis.wave_order(t["response"])) or []
+    doc.disclosure = Disclosure("group", register=register)
+    declare_populations(doc.disclosure, t)
+    doc.collecting = True
+    with matplotlib.rc_context(RC_PARAMS):
+        _cop_report(doc, t, cop_id, as_of=day)
+    return {n: df for n, df in doc.disclosure.publish().items() if len(df.columns)}
