@@ -144,7 +144,10 @@ def _fruit_participation(doc: _Doc, t: dict, *, by_cop: bool, cop: pd.DataFrame)
                     values=["members", "contributions", "gini", "entropy_norm"])
     if voice is not None and not (by_cop and _many_cops(
             doc, "students' share of voice per CoP")):
-        if by_cop:
+        if by_cop and not voice["student_share_of_members"].notna().any():
+            doc.p("(No chart of the students' share of voice: in every CoP the students are "
+                  "too few to show.)", "note")
+        elif by_cop:
             _chart(doc, lambda ev: ev.voice_shares(voice),
                    "Students' share of voice next to their share of members, per CoP "
                    "(hidden where the students of a CoP are too few to show).", "voice-shares")
