@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "name (member.csv), or, for a workbook, each sheet's name. Nothing is "
                        "stored if any row has a problem; every problem is listed with its row "
                        "and column.")
-    s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon) or .xlsx")
+    s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon), .xlsx, or a "
+                   "REFI-QDA .qdpx or .qdc (codes and codings)")
     s.add_argument("--store", required=True, type=Path, help="store file (created if missing)")
     s.add_argument("--table", help="target table (default: from the file or sheet name)")
 
@@ -79,8 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "is given.")
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
-    s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc"), default="csv")
+    s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc", "qdpx"), default="csv",
+                   help="qdpx: a REFI-QDA project with the interviews, segments, codings "
+                   "(coders as users) and codes")
     s.add_argument("--names", action="store_true", help="include real names (personal data!)")
+    s.add_argument("--wide-waves", action="store_true",
+                   help="sav only: survey files with one row per respondent, waves side by side")
 
     s = sub.add_parser("merge", help="merge stores of several schools into one",
                        description="Merge stores into --into (created if missing). An id that "
@@ -192,7 +197,7 @@ def _cmd_import(a) -> int:
 
 def _cmd_export(a) -> int:
     store = _existing_store(a.store)
-    files = store.export(a.out, format=a.format, names=a.names)
+    files = store.export(a.out, format=a.format, names=a.names, wide_waves=a.wide_waves)
     print(f"wrote {len(files)} files to {a.out}" + ("" if a.names else " (pseudonymised)"))
     if a.format != "qdc":
         from .privacy import consent_register

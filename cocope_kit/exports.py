@@ -220,11 +220,11 @@ def export_store(store: object, out_dir: str | os.PathLike, *, format: str,
     list of Path
         The files written.
     """
+    if wide_waves and format != "sav":
+        raise UsageError("wide waves are for SPSS files: use them with format 'sav'")
     if format not in FORMATS or format == "csv":
         raise UsageError(f"format must be one of {', '.join(repr(f) for f in FORMATS)}, "
                          f"got {format!r}")
-    if wide_waves and format != "sav":
-        raise UsageError("wide waves are for SPSS files: use them with format 'sav'")
     out = Path(out_dir)
     if format == "sav":
         return write_sav(store, out, names=names, tables=tables, consented_only=consented_only,

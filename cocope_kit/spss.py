@@ -228,6 +228,8 @@ def variable_label(table: str, column: str) -> str:
     'meeting: held on (date)'
     >>> variable_label("meeting", "meeting_id")
     'meeting: unique id of the meeting'
+    >>> variable_label("meeting", "phase")
+    'meeting: phase (coded 1-4, see the value labels)'
     """
     from .schema import TABLES
 
@@ -244,7 +246,7 @@ def variable_label(table: str, column: str) -> str:
         rt, rc = col.ref
         text = f"{what.get(rt, rt)} ({rc} of table {rt})"
     elif col.allowed is not None and len(col.allowed) <= _MAX_CODED:
-        text = f"{_words(column)}: {col.allowed_text()}"
+        text = f"{_words(column)} (coded 1-{len(col.allowed)}, see the value labels)"
     else:
         kind = {"date": "date", "timestamp": "date and time, UTC", "bool": "yes/no",
                 "int": "whole number", "real": "number", "json": "JSON text"}.get(col.type)

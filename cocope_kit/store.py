@@ -749,7 +749,7 @@ class Store:
         list of Path
             The files written.
         """
-        if format != "csv":
+        if format != "csv" or wide_waves:
             from .exports import export_store
 
             return export_store(self, out_dir, format=format, names=names, tables=tables,
