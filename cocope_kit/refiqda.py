@@ -727,6 +727,13 @@ def import_qda(store: object, path: str | os.PathLike, *, codebook: str = "impor
     for t, df in frames.items():
         batch[t], bad = _new_rows(store, t, df, str(p))
         problems += bad
+    if "coding" in batch and len(batch["coding"]):  # the same coding under another id
+        cols = ["interview_id", "segment", "code_id", "coder"]
+        have = store.read("coding")[cols].astype(str)
+        known = set(map(tuple, have.to_numpy()))
+        new = batch["coding"]
+        keep = [tuple(map(str, r)) not in known for r in new[cols].to_numpy()]
+        batch["coding"] = new[keep]
     if problems:
         raise ValidationError(problems, f"REFI-QDA file {p.name}")
     batch = {t: df for t, df in batch.items() if len(df)}
