@@ -273,10 +273,11 @@ def test_unsafe_or_broken_files_are_refused(demo, tmp_path):
     with pytest.raises(ValidationError, match="document type declaration"):
         fresh.import_file(f)
     ext = tmp_path / "x.qdc"
+    guid = uuid.uuid4()
     ext.write_text('<?xml version="1.0"?><!DOCTYPE CodeBook [<!ENTITY e SYSTEM '
                    '"file:///etc/passwd">]><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-                   '<Code guid="{0}" name="&e;" isCodable="true"/></Codes></CodeBook>'
-                   .format(uuid.uuid4()), encoding="utf-8")
+                   f'<Code guid="{guid}" name="&e;" isCodable="true"/></Codes></CodeBook>',
+                   encoding="utf-8")
     with pytest.raises(ValidationError, match="document type declaration"):
         read_qdc(ext)
     junk = tmp_path / "j.qdpx"
