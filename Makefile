@@ -9,7 +9,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 FORMS_PORT ?= 8866
 STORE ?= $(DEMO_DB)
 
-.PHONY: help venv test-env chromium demo test lab forms lint clean bench lock
+.PHONY: help venv test-env chromium pspp demo test lab forms lint clean bench lock
 
 help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
@@ -62,7 +62,15 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium is missing: the browser tests cannot run" >&2; exit 1; }
 
-test: test-env chromium
+# The SPSS tests open the exported files with GNU PSPP; install it when missing.
+pspp:
+	@command -v pspp >/dev/null 2>&1 || { \
+	  echo "installing GNU PSPP (Debian package)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pspp >/dev/null; }
+	@command -v pspp >/dev/null 2>&1 || { echo "GNU PSPP is missing: the SPSS tests cannot run" >&2; exit 1; }
+
+test: test-env chromium pspp
 	$(BIN)/python -m pytest
 
 lab: venv
