@@ -401,8 +401,9 @@ def _survey_wide(inst, resp: pd.DataFrame, ans: pd.DataFrame) -> SavFile:
     dup = f.duplicated(["cop_id", "respondent_id", "wave"], keep="last")
     notes = list(long.notes)
     if dup.any():
-        notes.append(f"{int(dup.sum())} responses left out: the same respondent answered twice "
-                     "in one wave; the later response is kept")
+        n = int(dup.sum())
+        notes.append(f"{n} response{'s' if n != 1 else ''} left out: the same respondent "
+                     "answered twice in one wave; the later response is kept")
     f = f[~dup.to_numpy()]
     keys = f[["cop_id", "respondent_id"]].drop_duplicates().sort_values(
         ["cop_id", "respondent_id"], kind="mergesort").reset_index(drop=True)

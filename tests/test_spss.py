@@ -356,3 +356,30 @@ def test_2000_cops_open_in_pspp_and_the_syntax_runs(big, tmp_path):
         np.testing.assert_allclose(got[f"sc_{c}"].to_numpy(dtype=float),
                                    wide[c].to_numpy(dtype=float), rtol=0, atol=1e-9,
                                    equal_nan=True, err_msg=c)
+
+
+def test_wide_waves_keep_the_later_of_two_responses_in_a_wave(tmp_path):
+    t = demo_tables()
+    resp, ans = t["response"], t["answer"]
+    first = resp[(resp.instrument_id == "learning_community") & (resp.wave == "pre")].iloc[0]
+    again = first.copy()
+    again["response_id"] = first.response_id + "b"
+    again["submitted_at"] = first.submitted_at + pd.Timedelta(days=1)
+    extra = ans[ans.response_id == first.response_id].assign(response_id=again.response_id,
+                                                             value=1.0)
+    t = dict(t, response=pd.concat([resp, again.to_frame().T], ignore_index=True),
+             answer=pd.concat([ans, extra], ignore_index=True))
+
+    class Tables:
+        def read(self, table):
+            return t[table]
+
+    frames = sav_frames(Tables(), tables=["cop"], wide_waves=True)
+    wide = frames["survey_learning_community_wide"]
+    row = wide.frame[(wide.frame.cop_id == first.cop_id)
+                     & (wide.frame.respondent_id == first.respondent_id)]
+    assert row.response_id_pre.item() == again.response_id
+    item = load_instrument("learning_community").items[0].id
+    assert row[f"{item}_pre"].item() == 1.0
+    assert wide.notes == ("1 response left out: the same respondent answered twice in one "
+                          "wave; the later response is kept",)
