@@ -69,6 +69,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -100,6 +101,8 @@ MISSING_LABELS: dict[str, str] = {"dont_know": "don't know", "not_answered": "no
 STATUS_CODES: tuple[str, ...] = ("dont_know", "not_answered")
 """Answer statuses written as user-missing codes (from an ``answer.status`` column, if any)."""
 
+_RESERVED = frozenset("ALL AND BY EQ GE GT LE LT NE NOT OR TO WITH".split())
+"""SPSS keywords that cannot be variable names."""
 _MAX_CODED = 20  # enums with more values (e.g. country codes) stay text
 _MAX_STRING = 32767  # longest SPSS string, in bytes
 _MAX_LABEL = 255  # longest SPSS variable label, in bytes
@@ -128,7 +131,8 @@ class SavFile:
     missing : dict
         User-missing codes per variable.
     notes : tuple of str
-        File notes (what was left out or cut, and why).
+        File notes (what was left out or cut, and why); written as document
+        lines of at most 80 characters (``DISPLAY DOCUMENTS``).
     items : dict
         Survey files only: ``{item_id: {suffix: variable}}`` for the syntax.
     instrument : str or None
@@ -162,6 +166,8 @@ def _spss_name(name: str, taken: set[str]) -> str:
     if not base or not base[0].isalpha():
         base = "v_" + base
     base = base[:64].rstrip(".")
+    if base.upper() in _RESERVED:
+        base += "_"
     out, i = base, 2
     while out.lower() in taken:
         out, i = f"{base[:60]}_{i}", i + 1
@@ -200,8 +206,10 @@ def _text(s: pd.Series, notes: list[str], name: str) -> tuple[pd.Series, str]:
     too_long = nbytes > _MAX_STRING
     if too_long.any():
         out = out.where(~too_long, out[too_long].map(lambda x: _clip(x, _MAX_STRING)))
-        notes.append(f"{name}: {int(too_long.sum())} values longer than {_MAX_STRING} bytes "
-                     "(the longest SPSS string) were cut; the CSV or XLSX export has them whole")
+        n = int(too_long.sum())
+        notes.append(f"{name}: {n} value{'s' if n != 1 else ''} longer than {_MAX_STRING} "
+                     f"bytes (the longest SPSS string) {'were' if n != 1 else 'was'} cut; the "
+                     "CSV or XLSX export has the whole text")
     width = int(min(max(nbytes.max() if len(nbytes) else 1, 1), _MAX_STRING))
     return out, f"A{width}"
 
@@ -653,7 +661,8 @@ def write_sav(store: object, out_dir: str | os.PathLike, *, names: bool = False,
             sav.frame, str(f), column_labels=sav.labels,
             variable_value_labels=sav.value_labels or None,
             variable_format=sav.formats, variable_measure=sav.measures,
-            missing_ranges=sav.missing or None, note=list(sav.notes) or None,
+            missing_ranges=sav.missing or None,
+            note=[ln for n in sav.notes for ln in textwrap.wrap(n, 80)] or None,
             file_label=_clip(f"cocope_kit export: {stem}", 64))
         written.append(f)
         if sav.instrument is not None:

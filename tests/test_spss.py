@@ -383,3 +383,33 @@ def test_wide_waves_keep_the_later_of_two_responses_in_a_wave(tmp_path):
     assert row[f"{item}_pre"].item() == 1.0
     assert wide.notes == ("1 response left out: the same respondent answered twice in one "
                           "wave; the later response is kept",)
+    write_sav(Tables(), tmp_path, tables=["cop"], wide_waves=True)
+    _, meta = pyreadstat.read_sav(tmp_path / "survey_learning_community_wide.sav")
+    assert " ".join(meta.notes) == wide.notes[0]
+
+
+def test_text_longer_than_spss_allows_is_cut_with_a_note(tmp_path):
+    t = demo_tables()
+    iv = t["interview"].copy()
+    iv.loc[0, "transcript"] = "é" * 20000  # 40,000 bytes in UTF-8
+    t = dict(t, interview=iv)
+
+    class Tables:
+        def read(self, table):
+            return t[table]
+
+    write_sav(Tables(), tmp_path, tables=["interview"], surveys=False, consented_only=False)
+    df, meta = pyreadstat.read_sav(tmp_path / "interview.sav")
+    assert df.transcript.iloc[0] == "é" * 16383  # 32,766 bytes: no character is split
+    assert " ".join(meta.notes) == ("interview.transcript: 1 value longer than 32767 bytes "
+                                    "(the longest SPSS string) was cut; the CSV or XLSX export "
+                                    "has the whole text")
+    assert df.transcript.iloc[1:].tolist() == iv.transcript.iloc[1:].tolist()
+
+
+def test_reserved_words_are_not_variable_names():
+    from cocope_kit.spss import _spss_name
+
+    taken: set[str] = set()
+    assert [_spss_name(n, taken) for n in ("to", "with", "1st", "to")] == \
+        ["to_", "with_", "v_1st", "to__2"]
