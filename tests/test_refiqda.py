@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import cocope_kit as ck
@@ -324,3 +326,54 @@ def test_segment_spans_match_split_segments():
     spans = segment_spans(text)
     assert [s for _, _, s in spans] == split_segments(text).text.tolist()
     assert [text[a:b] for a, b, _ in spans][:2] == ["I: Hi  there", "R: Hello,\nhow are you?"]
+
+
+# ----------------------------------------------------------------------------- property
+_WORD = st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1,
+                max_size=8)
+_PARAGRAPH = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
+_CODERS = ("coder_a", "Zoë", "Ana Sílva")
+
+
+@st.composite
+def _coded_store(draw):
+    n_iv = draw(st.integers(1, 3))
+    interviews = []
+    for i in range(n_iv):
+        paras = draw(st.lists(_PARAGRAPH, min_size=1, max_size=5))
+        interviews.append({"interview_id": f"c1:iv{i}", "cop_id": "c1",
+                           "transcript": "\n\n".join(paras), "n": len(paras)})
+    n_codes = draw(st.integers(1, 4))
+    codes = [{"code_id": f"k:{j}", "codebook": "k", "label": draw(_PARAGRAPH),
+              "description": draw(st.none() | _PARAGRAPH),
+              "parent_id": "k:0" if j and draw(st.booleans()) else None}
+             for j in range(n_codes)]
+    keys = set()
+    for iv in interviews:
+        for seg in range(1, iv["n"] + 1):
+            for coder in _CODERS:
+                for j in range(n_codes):
+                    if draw(st.integers(0, 3)) == 0:
+                        keys.add((iv["interview_id"], seg, f"k:{j}", coder))
+    codings = [{"coding_id": f"c1:cd{n}", "interview_id": a, "segment": b, "code_id": c,
+                "coder": d} for n, (a, b, c, d) in enumerate(sorted(keys))]
+    return interviews, codes, codings
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_coded_store())
+def test_property_qdpx_round_trip_and_schema(data, tmp_path_factory, project_schema):
+    interviews, codes, codings = data
+    cop = {"cop_id": "c1", "name": "n", "school": "s", "country": "BE", "language": "nl",
+           "created_on": "2026-01-12"}
+    ivs = [{k: v for k, v in iv.items() if k != "n"} for iv in interviews]
+    src = ck.open_store(":memory:")
+    src.write({"cop": [cop], "interview": ivs, "code": codes, "coding": codings or []})
+    path = write_qdpx(src, tmp_path_factory.mktemp("p") / "p.qdpx", consented_only=False)
+    with zipfile.ZipFile(path) as z:
+        assert project_schema.validate(etree.fromstring(z.read("project.qde")))
+    dst = ck.open_store(":memory:")
+    dst.write({"cop": [cop], "interview": ivs})
+    dst.import_file(path)
+    pd.testing.assert_frame_equal(_codings(dst), _codings(src))
+    assert sorted(dst.read("code").label) == sorted(src.read("code").label)
