@@ -404,7 +404,6 @@ def _survey_wide(inst, resp: pd.DataFrame, ans: pd.DataFrame) -> SavFile:
     f = long.frame
     waves = wave_order(resp) if len(resp) else []
     suffix = _wave_suffixes(waves)
-    f = f.assign(_order=np.arange(len(f)))
     f = f.sort_values(["submitted_at", "response_id"], kind="mergesort", na_position="first")
     dup = f.duplicated(["cop_id", "respondent_id", "wave"], keep="last")
     notes = list(long.notes)

@@ -413,3 +413,26 @@ def test_reserved_words_are_not_variable_names():
     taken: set[str] = set()
     assert [_spss_name(n, taken) for n in ("to", "with", "1st", "to")] == \
         ["to_", "with_", "v_1st", "to__2"]
+
+
+def test_every_variable_of_every_file_has_label_format_and_level(demo_store):
+    frames = sav_frames(demo_store, wide_waves=False)
+    frames.pop("_register")
+    frames.update({k: v for k, v in sav_frames(demo_store, tables=["cop"],
+                                               wide_waves=True).items() if k != "_register"})
+    assert len(frames) == len(TABLES) + 6
+    for stem, sav in frames.items():
+        for name in sav.frame.columns:
+            label = sav.labels[name]
+            assert label and len(label.encode()) <= 255, (stem, name)
+            assert label != f"{stem} {name}" and label.lower() != name.lower(), (stem, name)
+            assert sav.measures[name] in ("nominal", "ordinal", "scale"), (stem, name)
+            assert re.fullmatch(r"(F\d+\.\d|A\d+|DATE11|DATETIME20)", sav.formats[name]), \
+                (stem, name, sav.formats[name])
+            kind = sav.frame[name].dtype
+            if sav.formats[name].startswith("A"):
+                assert all(isinstance(v, str) for v in sav.frame[name]), (stem, name)
+            elif sav.formats[name].startswith("DATE"):
+                assert str(kind).startswith("datetime64"), (stem, name)
+            else:
+                assert kind == "float64", (stem, name)
