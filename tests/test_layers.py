@@ -19,6 +19,7 @@ RANK = {
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3,
     "store": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
+    "survey_import": 4, "survey_format": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "cli": 7,
@@ -43,6 +44,8 @@ FORBIDDEN = {
     "cycle": ("matplotlib", "ipywidgets"),
     "harvest_doc": ("ipywidgets",),
     "exports": ("matplotlib", "ipywidgets"),
+    "survey_import": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
+    "survey_format": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
 }
 
 
