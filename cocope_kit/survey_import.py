@@ -364,9 +364,12 @@ def propose_map(path, instrument: str | Instrument, *, language: str | None = No
         Every column with its kind (``None`` = unmatched), and every answer
         as written mapped to a value (``None`` = not mapped).
     """
-    inst = load_instrument(instrument) if not isinstance(instrument, Instrument) else instrument
-    tf = _read(path, inst)
-    frame = tf.frame
+    inst = _instrument(instrument)
+    return _propose(_read(path, inst), inst, language, timezone)
+
+
+def _propose(tf, inst: Instrument, language: str | None, timezone: str) -> SurveyMap:
+    path, frame = tf.source, tf.frame
     texts = _item_texts(inst)
     cols: dict[str, ColumnMap] = {}
     claimed: dict[str, str] = {}
@@ -536,7 +539,9 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
             continue
         # respondent
         who = _cell_text(rec[resp_col]) if resp_col else None
-        respondent = pseudonym(key, f"{resp_col}\x00{who}" if who else f"row\x00{row_no}")
+        # no respondent value: a random id, so that row positions never link two imports
+        respondent = pseudonym(key, f"{resp_col}\x00{who}") if who else \
+            "r-" + secrets.token_hex(8)
         if who:
             if respondent in seen_resp:
                 bad(row_no, resp_col, None, f"the same respondent as in row {seen_resp[respondent]}"
@@ -708,7 +713,7 @@ def import_survey(store, path, instrument, *, cop_id: str, wave: str, map_path=N
     elif map_path is not None and not dry_run:
         raise UsageError(f"map {map_path} not found; write one with --dry-run")
     else:
-        smap = propose_map(path, inst, language=language, timezone=timezone or "UTC")
+        smap = _propose(tf, inst, language, timezone or "UTC")
     lang = language or smap.language or str(cop["language"].iloc[0])
     smap.language = lang
     _zone(smap.timezone)

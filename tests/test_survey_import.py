@@ -515,3 +515,15 @@ def test_misspelled_instrument_unknown_cop_and_bad_wave(tmp_path, store_path, ca
 
 def test_every_error_is_a_cocope_error():
     assert issubclass(SurveyImportError, CocopeError)
+
+
+def test_rows_without_a_respondent_value_are_never_linked(tmp_path, store_path):
+    p = tmp_path / "anonymous.csv"
+    p.write_text("wt_coop_1,wt_coop_2\n4,5\n3,2\n", encoding="utf-8")
+    key = b"k" * 32
+    with ck.open_store(store_path) as s:
+        for wave in ("pre", "post"):
+            import_survey(s, p, "working_together", cop_id="at-linz", wave=wave, key=key)
+        r = s.read("response")
+    ids = {w: set(g.respondent_id) for w, g in r.groupby("wave")}
+    assert len(ids["pre"]) == 2 and not ids["pre"] & ids["post"]
