@@ -124,8 +124,8 @@ def _header_variants(header: str) -> list[str]:
     m = re.search(r"\[([^\[\]]+)\]\s*$", h)
     if m:
         out.append(m.group(1))
-    if "/" in h:
-        out.append(h.rsplit("/", 1)[1])
+    parts = h.split("/")
+    out += ["/".join(parts[k:]) for k in range(1, len(parts))]  # Kobo group labels: any depth
     return [_norm(_NUMBERING.sub("", v)) for v in out if v.strip()]
 
 
@@ -265,9 +265,7 @@ def _item_texts(inst: Instrument) -> list[tuple[str, str, str]]:
 
 def _match_item(header: str, inst: Instrument, texts) -> tuple[str | None, float, str]:
     codes = {_code(it.id): it.id for it in inst.items}
-    parts = [header.strip()]
-    if "/" in header:
-        parts.append(header.rsplit("/", 1)[1])
+    parts = [header.strip(), header.rsplit("/", 1)[-1]]
     for p in parts:
         c = _code(p)
         if c in codes:

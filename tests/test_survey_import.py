@@ -27,10 +27,11 @@ import cocope_kit as ck
 from cocope_kit.analysis import construct_scores, likert_counts, scale_scores
 from cocope_kit.cli import main
 from cocope_kit.errors import CocopeError
-from cocope_kit.instruments import load_instrument
+from cocope_kit.instruments import list_instruments, load_instrument
 from cocope_kit.survey_format import SurveyImportError, parse_time, read_map
 from cocope_kit.survey_import import (
     MATCH_THRESHOLD,
+    _item_texts,
     import_survey,
     propose_map,
     pseudonym,
@@ -527,3 +528,16 @@ def test_rows_without_a_respondent_value_are_never_linked(tmp_path, store_path):
         r = s.read("response")
     ids = {w: set(g.respondent_id) for w, g in r.groupby("wave")}
     assert len(ids["pre"]) == 2 and not ids["pre"] & ids["post"]
+
+
+@pytest.mark.parametrize("instrument_id", list_instruments())
+def test_no_two_items_of_an_instrument_are_near_the_threshold(instrument_id):
+    # the guard behind MATCH_THRESHOLD: a question text (any language, easy-read too) is
+    # never within 0.05 of another item's text, so the best match above the threshold
+    # is the right item
+    import difflib
+
+    texts = _item_texts(load_instrument(instrument_id))
+    worst = max((difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+                 for a, ia, _ in texts for b, ib, _ in texts if ia < ib), default=0.0)
+    assert worst < MATCH_THRESHOLD - 0.05
