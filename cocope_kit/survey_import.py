@@ -129,9 +129,17 @@ def _header_variants(header: str) -> list[str]:
     return [_norm(_NUMBERING.sub("", v)) for v in out if v.strip()]
 
 
-def _similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """``SequenceMatcher.ratio()`` of two normalised texts; 0.0 when it cannot exceed ``floor``.
+
+    ``real_quick_ratio`` and ``quick_ratio`` are upper bounds of ``ratio``, so
+    skipping on them never changes a result above ``floor``.
+
+    >>> round(_similarity("wir helfen einander", "wir helfen uns"), 2)
+    0.73
+    """
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if sm.real_quick_ratio() < MATCH_THRESHOLD - 0.2:
+    if sm.real_quick_ratio() <= floor or sm.quick_ratio() <= floor:
         return 0.0
     return sm.ratio()
 
@@ -270,13 +278,19 @@ def _match_item(header: str, inst: Instrument, texts) -> tuple[str | None, float
         c = _code(p)
         if c in codes:
             return codes[c], 1.0, "item id"
-    best: tuple[str | None, float, str] = (None, 0.0, "")
-    for v in _header_variants(header):
+    variants = _header_variants(header)
+    for v in variants:  # the exact wording (normalised) first: no need to compare
         for t, item_id, how in texts:
-            s = _similarity(v, t)
+            if v == t:
+                return item_id, 1.0, how
+    # shown as a hint below the threshold, so texts far below it are not compared in full
+    best: tuple[str | None, float, str] = (None, MATCH_THRESHOLD - 0.3, "")
+    for v in variants:
+        for t, item_id, how in texts:
+            s = _similarity(v, t, best[1])
             if s > best[1]:
                 best = (item_id, s, how)
-    return best
+    return best if best[0] is not None else (None, 0.0, "")
 
 
 def _meta_kind(header: str) -> tuple[str | None, str]:
