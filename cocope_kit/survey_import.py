@@ -523,7 +523,9 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
 
     unmapped: dict[tuple[str, str], list[int]] = {}
     responses, answers, skipped, seen_resp = [], [], [], {}
-    for row_no, rec in frame.iterrows():
+    columns = {c: frame[c].tolist() for c in frame.columns}  # plain lists: fast cell access
+    for k, row_no in enumerate(frame.index):
+        rec = {c: cells[k] for c, cells in columns.items()}
         rid = str(uuid.uuid4())
         rows = []
         for iid, cs in by_item.items():
