@@ -191,6 +191,13 @@ def write_map(smap: SurveyMap, path, inst: Instrument | None = None) -> Path:
             lines.append(f"  {_q(c)}: null   # UNMATCHED{hint}: write {{item: ITEM_ID}} or ignore")
         else:
             lines.append(f"  {_q(c)}: {m.kind}" + (f"   # {m.how}" if m.how else ""))
+    if any(m.kind is None for m in smap.columns.values()):
+        lines.append(f"# the items of {inst.id} {inst.version} (scale; text in "
+                     f"{smap.language or 'en'}):")
+        for it in inst.items:
+            text = it.text.get(smap.language or "en") or it.text["en"]
+            text = text if len(text) <= 70 else text[:67] + "..."
+            lines.append(f"#   {it.id} ({it.scale}): {text}")
     lines.append("values:")
     for scale_id, mapping in smap.values.items():
         sc = inst.scales[scale_id]

@@ -351,6 +351,7 @@ def test_dry_run_map_round_trip(tmp_path, store_path, capsys):
     assert mp.exists() and f"wrote map {mp}" in out
     doc = yaml.safe_load(mp.read_text(encoding="utf-8"))
     assert doc["columns"]["G01Q01[SQ001]"] is None and doc["columns"]["seed"] == "ignore"
+    assert "#   wt_coop_1 (agree5): In unserer Gruppe helfen" in mp.read_text(encoding="utf-8")
     # 3. the researcher names the items; a second dry run lists every unmapped answer code
     wt = load_instrument("working_together")
     for k, it in enumerate(wt.items[:12]):
