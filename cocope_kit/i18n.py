@@ -120,11 +120,13 @@ def catalog_path(lang: str) -> Path:
 
 
 @cache
-def _messages(lang: str) -> dict[object, object]:
-    """msgid (or (singular, plural)) -> msgstr (or tuple of plural forms); fuzzy and empty
-    translations are left out, so those texts fall back to English."""
+def _catalog(lang: str) -> tuple[dict[object, object], str]:
+    """(msgid or (singular, plural) -> msgstr or tuple of plural forms, plural expression).
+
+    Fuzzy and empty translations are left out, so those texts fall back to English.
+    """
     if lang == "en":
-        return {}
+        return {}, "(n != 1)"
     from babel.messages.pofile import read_po
 
     with open(catalog_path(lang), "rb") as fh:
@@ -139,8 +141,7 @@ def _messages(lang: str) -> dict[object, object]:
                 out[message.id] = forms
         elif message.string:
             out[message.id] = message.string
-    out["__plural__"] = catalog.plural_expr
-    return out
+    return out, str(catalog.plural_expr)
 
 
 @cache
@@ -148,7 +149,7 @@ def _plural_rule(lang: str):
     """The catalog's plural expression (C syntax, from its header) as a function of n."""
     from gettext import c2py
 
-    return c2py(str(_messages(lang).get("__plural__") or "(n != 1)"))
+    return c2py(_catalog(lang)[1])
 
 
 @dataclass(frozen=True)
@@ -170,13 +171,12 @@ class Translator:
 
     def gettext(self, message: str) -> str:
         """The text in this language (English when a translation is missing)."""
-        return str(_messages(self.language).get(message, message))
+        return str(_catalog(self.language)[0].get(message, message))
 
-    _ = gettext
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The singular or plural form for ``n`` (each language's own plural rule)."""
-        forms = _messages(self.language).get((singular, plural))
+        forms = _catalog(self.language)[0].get((singular, plural))
         if not forms:
             return singular if n == 1 else plural
         index = _plural_rule(self.language)(int(n))
