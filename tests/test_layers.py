@@ -15,7 +15,7 @@ PKG = Path(__file__).resolve().parents[1] / "cocope_kit"
 # rank of each layer: a module may import modules of a lower or equal rank only
 RANK = {
     "errors": 0, "model": 0,
-    "schema": 1, "instruments": 1, "workspace": 1, "i18n": 1,
+    "schema": 1, "instruments": 1, "instrument_file": 1, "workspace": 1, "i18n": 1,
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3,
     "store": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
@@ -30,6 +30,7 @@ FORBIDDEN = {
     "model": HEAVY + ("sqlite3", "pandas"),
     "schema": HEAVY + ("sqlite3",),
     "instruments": HEAVY + ("sqlite3",),
+    "instrument_file": HEAVY + ("sqlite3", "pandas"),
     "workspace": HEAVY + ("sqlite3", "pandas"),
     "i18n": HEAVY + ("sqlite3", "pandas"),
     "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),

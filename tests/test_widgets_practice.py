@@ -96,9 +96,12 @@ def test_reflection_prompts_come_from_the_instrument(db):
     inst = load_instrument("reflection_prompts")
     want = [it.id for it in inst.items if it.construct == "practice"]
     assert [pid for pid, _ in form._prompts] == want
+    lang = db.read("cop", where={"cop_id": COP})["language"].iloc[0]
+    assert lang == "nl"  # the prompts are shown in the CoP's language
     for it in inst.items:
         if it.construct == "practice":
-            assert inst.text(it.id) in texts(form)
+            assert inst.text(it.id, lang) == it.text["nl"] != it.text["en"]
+            assert inst.text(it.id, lang) in texts(form)
 
 
 def test_reflection_individual_submit_and_reopen(db):

@@ -252,10 +252,26 @@ def test_anonymous_student_audience_and_easy_read_switch(cop_store):
     assert cop_store.read("response")["respondent_role"].tolist() == ["student"]
 
 
-def test_language_falls_back_to_english_per_item(cop_store):
-    # learning_community has no Slovak items: they fall back to English, the form itself is Slovak
-    form = SurveyForm(cop_store, COP, "learning_community", "pre", "sk")
-    inst = ck.load_instrument("learning_community")
+def test_language_falls_back_to_english_per_item(cop_store, tmp_path):
+    # an instrument without Slovak items: they fall back to English, the form itself is Slovak
+    path = tmp_path / "en_only.yaml"
+    path.write_text(
+        """
+id: en_only
+version: "1"
+title: {en: English only, sk: Len po anglicky}
+scales:
+  agree5:
+    values: [1, 2, 3, 4, 5]
+    labels: {en: ["No", Rather not, Half, Rather yes, "Yes"]}
+items:
+  - {id: q1, text: {en: We help each other.}, construct: c, scale: agree5, reverse: false,
+     audience: [all]}
+""",
+        encoding="utf-8",
+    )
+    form = SurveyForm(cop_store, COP, str(path), "pre", "sk")
+    inst = ck.load_instrument(path)
     first = form.items[0]
     assert first.text == inst.text(first.item_id, "en") and first.language == "en"
     assert form._submit.description == ui_text("submit", "sk") != ui_text("submit", "en")

@@ -50,6 +50,7 @@ from .survey import (
     _member,
     _pick,
     choice_widget,
+    default_audience,
     new_key,
     normalise_language,
     question_html,
@@ -63,16 +64,20 @@ INSTRUMENT_ID = "collaboration_network"
 _BLOCKING_CONSENT = ("refused", "withdrawn")
 
 
-def level_choices(language: str = "en") -> list[tuple[str, int]]:
+def level_choices(language: str = "en", easy_read: bool = False) -> list[tuple[str, int]]:
     """``(label, level)`` pairs of the collaboration_network scale, labels say what each means.
+
+    ``easy_read=True`` gives the plain labels students see.
 
     >>> level_choices()[2]
     ('Coordination: we organise our work together, agreeing on roles and timing so that our tasks fit.', 2)
+    >>> level_choices("en", easy_read=True)[2]
+    ('We plan together who does what and when.', 2)
     """
     inst = load_instrument(INSTRUMENT_ID)
     scale = inst.scales[inst.items[0].scale]
-    return [(label, int(v)) for label, v in zip(scale.labels_for(language), scale.values,
-                                                 strict=True)]
+    labels = scale.labels_for(language, easy_read=easy_read)
+    return [(label, int(v)) for label, v in zip(labels, scale.values, strict=True)]
 
 
 def rating_targets(store, cop_id: str, rater_id: str, *, today: date | None = None) -> pd.DataFrame:
@@ -165,14 +170,20 @@ class PairRatingForm(Form):
         The member filling in the form (a member of ``cop_id``).
     language : str
         Two-letter code; English where not translated.
+    easy_read : bool, optional
+        Easy-read question and level labels; default ``True`` when the rater is a student.
     """
 
-    def __init__(self, store, cop_id: str, wave: str, rater_id: str, language: str = "en"):
+    def __init__(self, store, cop_id: str, wave: str, rater_id: str, language: str = "en",
+                 *, easy_read: bool | None = None):
         lang = normalise_language(language)
         if not isinstance(wave, str) or not wave.strip():
             raise UsageError(f"wave must be a non-empty text such as pre or post, not {wave!r}")
         _cop(store, cop_id)
         rater = _member(store, cop_id, rater_id)
+        if easy_read is None:
+            easy_read = default_audience(str(rater["role"])) == "student"
+        self.easy_read = bool(easy_read)
         inst = load_instrument(INSTRUMENT_ID)
         self.cop_id, self.wave, self.rater_id, self.language = cop_id, wave.strip(), rater_id, lang
         self._targets = rating_targets(store, cop_id, rater_id)
@@ -189,9 +200,10 @@ class PairRatingForm(Form):
                    f"<p class='cocope-who'>{html.escape(who)}</p>"),
         ]
         item = inst.items[0]
-        question = inst.text(item.id, lang)
-        q_lang = None if lang in item.text else "en"
-        choices = level_choices(lang)
+        question = inst.text(item.id, lang, easy_read=self.easy_read)
+        shown = item.easy_read if self.easy_read and lang in item.easy_read else item.text
+        q_lang = None if lang in shown else "en"
+        choices = level_choices(lang, easy_read=self.easy_read)
         self._inputs: dict[str, W.RadioButtons] = {}
         self._rows: dict[str, W.VBox] = {}
         self._names: dict[str, str] = {}

@@ -320,7 +320,8 @@ def survey_items(
     language : str
         Item text and labels in this language; English per item where missing.
     easy_read : bool
-        Use the easy-read wording where an item has one.
+        Use the easy-read wording where an item has one, and the easy-read
+        labels where its scale has them.
 
     Examples
     --------
@@ -342,7 +343,8 @@ def survey_items(
             kind = "text"
         else:
             kind = "ordinal"
-            choices = tuple(zip(scale.labels_for(lang), scale.values, strict=True))
+            labels = scale.labels_for(lang, easy_read=bool(easy_read))  # plain labels for students
+            choices = tuple(zip(labels, scale.values, strict=True))
             if scale.dont_know:
                 choices += ((scale.dont_know_label(lang), DONT_KNOW),)
         out.append(SurveyItem(it.id, number, text, kind, choices, bool(it.required),
