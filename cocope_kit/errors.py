@@ -75,6 +75,15 @@ class Problem:
 
 
 def _short_repr(value: object, limit: int = 60) -> str:
+    """``repr`` of a cell as the user wrote it: a numpy scalar (``np.float64(inf)``,
+    ``np.int64(7)``) is shown as the plain number it holds.
+
+    >>> import numpy as np
+    >>> _short_repr(np.float64("inf")), _short_repr(np.int64(7)), _short_repr("x" * 70)[-5:]
+    ('inf', '7', 'xx...')
+    """
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -55,6 +55,7 @@ import csv
 import importlib
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ import pandas as pd
 
 from . import schema
 from .errors import CocopeError, Problem, UsageError, ValidationError
-from .privacy import FORMULA_PREFIXES, neutralise_formulas
+from .privacy import neutralise_formulas, restore_formulas, write_csv
 
 __all__ = [
     "CODEBOOK_COLUMNS",
@@ -287,16 +288,15 @@ def interview_record(
 
 # ----------------------------------------------------------------------------- codebooks
 def _protect(v):
-    """A text starting with an apostrophe gets one more, so import can undo neutralising."""
-    if isinstance(v, str) and v.startswith("'"):
-        return "'" + v
+    """An apostrophe starting the text or a line gets one more, so import can undo
+    neutralising (:func:`cocope_kit.privacy.restore_formulas`)."""
+    if isinstance(v, str):
+        return re.sub(r"(?:^|(?<=[\r\n]))'", "''", v)
     return v
 
 
 def _unprotect(v: str) -> str:
-    if len(v) > 1 and v[0] == "'" and (v[1] == "'" or v[1:].startswith(FORMULA_PREFIXES)):
-        return v[1:]
-    return v
+    return restore_formulas(v)
 
 
 def export_codebook(codes, path) -> Path:
@@ -334,15 +334,21 @@ def export_codebook(codes, path) -> Path:
     flat = flat.where(flat.notna(), None).map(_protect)
     flat = neutralise_formulas(flat)
     try:
-        flat.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(flat, p)
     except OSError as e:
         raise CocopeError(f"cannot write {p}: {e.strerror or e}") from None
     return p
 
 
 def _slug(label: str) -> str:
-    s = re.sub(r"[^\w]+", "_", label.strip().lower()).strip("_")
-    return s or "code"
+    """ASCII letters, digits and '_' (ids follow :data:`cocope_kit.schema_rules.ID_PATTERN`).
+
+    >>> _slug("Schülerstimme / voz"), _slug("?!")
+    ('schulerstimme_voz', 'code')
+    """
+    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "_", ascii_.strip().lower()).strip("_")
+    return s[:48].strip("_") or "code"
 
 
 def import_codebook(path, codebook: str, *, known_ids: Iterable[str] = ()) -> pd.DataFrame:
@@ -446,7 +452,7 @@ def import_codebook(path, codebook: str, *, known_ids: Iterable[str] = ()) -> pd
             add(line, "codebook", book, f"this import is for codebook {codebook!r}; "
                                         "change the cell or import into that codebook")
         if row["code_id"] is None and row["label"]:
-            row["code_id"] = f"{codebook}:{_slug(row['label'])}"
+            row["code_id"] = f"{re.sub(r'[^A-Za-z0-9._-]+', '-', codebook)}:{_slug(row['label'])}"
     ids = {r["code_id"] for r in rows if r["code_id"]}
     known = set(known_ids)
     by_label: dict[str, list[str]] = {}

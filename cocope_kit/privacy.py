@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,9 @@ __all__ = [
     "consent_register",
     "filter_consented",
     "neutralise_formulas",
+    "neutralise_text",
+    "restore_formulas",
+    "write_csv",
     "pseudonymise",
     "suppress_small_cells",
 ]
@@ -36,16 +41,59 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula."""
 
+# a cell is live when, after spaces, tabs and line breaks, it starts with = + - @, or when
+# it starts with a tab or a line break; a line inside a cell is live when, after spaces and
+# tabs, it starts with = + - @ (a reader that splits the file at every line break, as a
+# naive import does, would start a new row with it)
+_LIVE_START = re.compile(r"[ \t\r\n]*[=+\-@]|[\t\r\n]")
+_LIVE_LINE = re.compile(r"(?<=[\r\n])(?=[ \t]*[=+\-@])")
+_UNDO = re.compile(r"(?:^|(?<=[\r\n]))'(?=['\t\r\n]|[ \t\r\n]*[=+\-@])")
+
+
+def neutralise_text(v: str) -> str:
+    """One text made safe for a spreadsheet: an apostrophe before the cell and before
+    every line inside it that a spreadsheet would run as a formula.
+
+    >>> neutralise_text("\\r=cmd|' /C calc'!A0")
+    "'\\r'=cmd|' /C calc'!A0"
+    >>> neutralise_text("  @SUM(A1)"), neutralise_text("fine\\n- a list"), neutralise_text("ok")
+    ("'  @SUM(A1)", "fine\\n'- a list", 'ok')
+    """
+    out = _LIVE_LINE.sub("'", v)
+    return "'" + out if _LIVE_START.match(v) else out
+
+
+def restore_formulas(v: str) -> str:
+    """Undo :func:`neutralise_text` for a text whose own apostrophes at the start of the
+    text or of a line were doubled before (as :func:`cocope_kit.interviews.export_codebook` does).
+
+    >>> restore_formulas(neutralise_text("\\r=1+1\\n@x")) == "\\r=1+1\\n@x"
+    True
+    """
+    return _UNDO.sub("", v)
+
+
+def write_csv(df: pd.DataFrame, path) -> None:
+    """Write a frame as CSV (UTF-8, RFC 4180 line ends) with every cell that holds a
+    carriage return or a line feed in quotes, so no CSV reader splits a row inside a cell.
+
+    Python's csv writer quotes a cell only for the characters of its line end; with CRLF
+    line ends a cell holding a lone carriage return is quoted too (with ``\\n`` it was not,
+    and a reader started a new row inside the cell: issue 15, finding 3).
+    """
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+
 
 def _neutral(v):
-    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
-        return "'" + v
+    if isinstance(v, str):
+        return neutralise_text(v)
     return v
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy where every text cell starting with ``= + - @`` or a control character
-    gets a leading apostrophe, so a spreadsheet shows it as text. Numbers are left alone."""
+    """Return a copy where every text cell a spreadsheet would run as a formula gets a
+    leading apostrophe, so a spreadsheet shows it as text; so does every line inside a
+    cell that would (see :func:`neutralise_text`). Numbers are left alone."""
     out = df.copy()
     for col in out.columns:
         s = out[col]

@@ -1194,9 +1194,16 @@ def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = 
 
 def write_reports(store: object, directory: str | os.PathLike, **kwargs) -> list[Path]:
     """Write one report per CoP (``report_<cop_id>.html``) and the cross-CoP one
-    (``report_all.html``) into ``directory``; return their paths."""
+    (``report_all.html``) into ``directory``; return their paths.
+
+    A file name made from a ``cop_id`` that would lead out of ``directory``
+    (``../x``, from a store older than the id rules) raises
+    :class:`~cocope_kit.errors.UsageError` before anything is written."""
+    from .schema_rules import inside
+
     d = Path(directory)
     cops = sorted(store.read("cop")["cop_id"].dropna().astype(str))
-    paths = [write_report(store, d / f"report_{c}.html", cop_id=c, **kwargs) for c in cops]
+    targets = [inside(d, f"report_{c}.html") for c in cops]
+    paths = [write_report(store, f, cop_id=c, **kwargs) for f, c in zip(targets, cops, strict=True)]
     paths.append(write_report(store, d / "report_all.html", **kwargs))
     return paths

@@ -16,6 +16,13 @@ timestamp ISO-8601, converted to UTC           ``datetime64[ns, UTC]``
 json     JSON text or a dict/list              ``str`` (JSON text)
 ======== ===================================== ==============================
 
+Every id column (one-column keys, references, ``instrument_id``, ``item_id``,
+``prompt_id``, ``respondent_id``) matches :data:`ID_PATTERN`
+(``[A-Za-z0-9][A-Za-z0-9._:-]{0,127}``), ids are unique ignoring case and
+surrounding spaces, text holds no control characters (tab and line breaks in
+long text only) and numbers are finite: see :mod:`cocope_kit.schema_rules` and
+``docs/input_rules.md``.
+
 Examples
 --------
 >>> import pandas as pd
@@ -33,7 +40,7 @@ cocope_kit.errors.ValidationError: 1 problem in table 'meeting':
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +61,16 @@ from .model import (
     Verdict,
     values,
 )
+from .schema_rules import (
+    ID_ALLOWED,
+    ID_EXTRA_COLUMNS,
+    ID_PATTERN,
+    LONG_TEXT,
+    TEXT_ALLOWED,
+    bad_text,
+    id_norm,
+)
+from .schema_types import TEXT_DTYPE, _coerce
 
 __all__ = [
     "Column",
@@ -62,14 +79,13 @@ __all__ = [
     "TABLE_ORDER",
     "TEXT_DTYPE",
     "COUNTRIES",
+    "ID_PATTERN",
     "validate",
     "typed",
     "to_records",
     "describe",
 ]
 
-TEXT_DTYPE = pd.StringDtype(na_value=np.nan)
-"""pandas' default string dtype (``str``): text columns use it, missing text is NaN."""
 
 TYPES = ("text", "int", "real", "bool", "date", "timestamp", "json")
 
@@ -87,8 +103,6 @@ COUNTRIES = frozenset(
 """ISO 3166-1 alpha-2 codes, plus the widely used user-assigned XK (Kosovo)."""
 
 _LANG = r"[a-z]{2}"
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,14 @@ class Column:
             text += f" of at most {_num(self.max)}"
         if self.pattern == _LANG:
             text = "a two-letter language code such as en, de, nl, pt, sk"
+        elif self.pattern == ID_PATTERN:
+            text = ID_ALLOWED
         return text
+
+    @property
+    def is_id(self) -> bool:
+        """True for a column holding ids (checked against :data:`ID_PATTERN`)."""
+        return self.pattern == ID_PATTERN
 
 
 def _num(x: float) -> str:
@@ -506,6 +527,21 @@ _TABLE_LIST = [
     ),
 ]
 
+
+
+def _with_id_rules(t: Table) -> Table:
+    """The table with :data:`ID_PATTERN` on its id columns: a one-column key, every
+    reference, and the columns of :data:`~cocope_kit.schema_rules.ID_EXTRA_COLUMNS`."""
+    def is_id(c: Column) -> bool:
+        return (c.type == "text" and (bool(c.ref) or c.name in ID_EXTRA_COLUMNS
+                                      or (len(t.key) == 1 and c.name == t.key[0])))
+
+    cols = tuple(dataclasses.replace(c, pattern=ID_PATTERN) if is_id(c) else c for c in t.columns)
+    return dataclasses.replace(t, columns=cols)
+
+
+_TABLE_LIST = [_with_id_rules(t) for t in _TABLE_LIST]
+
 TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 """Every table of the store by name."""
 
@@ -520,217 +556,6 @@ def _table(name: str) -> Table:
         raise UsageError(
             f"unknown table {name!r}; one of: {', '.join(TABLE_ORDER)}"
         ) from None
-
-
-def _blank(s: pd.Series) -> pd.Series:
-    """Missing: None, NaN, NaT, NA, or a string of only spaces."""
-    miss = s.isna()
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        codes, uniq = _distinct(s)  # each distinct value once: ids and codes repeat
-        blank_u = np.fromiter((isinstance(v, str) and v.strip() == "" for v in uniq),
-                              dtype=bool, count=len(uniq))
-        if blank_u.any():
-            miss = miss | pd.Series(np.where(codes >= 0, blank_u[np.maximum(codes, 0)], False),
-                                    index=s.index)
-    return miss.astype(bool)
-
-
-def _coerce_column(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return (typed series, mask of cells that could not be converted)."""
-    blank = _blank(s)
-    bad = pd.Series(False, index=s.index)
-    t = col.type
-    if t == "text":
-        out = s.astype(object).where(~blank, None)
-        if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object) \
-                and pd.api.types.infer_dtype(out, skipna=True) not in ("string", "empty"):
-            out = out.map(lambda v: v if v is None or isinstance(v, str) else _as_text(v))
-        return out.astype(TEXT_DTYPE), bad
-    if t == "json":
-        def conv(v):
-            if isinstance(v, (dict, list)):
-                return json.dumps(v, ensure_ascii=False, sort_keys=True)
-            return v
-
-        out = s.astype(object).where(~blank, None).map(conv)
-
-        def ok(v):
-            if v is None:
-                return True
-            try:
-                json.loads(v)
-                return True
-            except (TypeError, ValueError):
-                return False
-
-        bad = ~out.map(ok).astype(bool)
-        return out.where(~bad, None).astype(TEXT_DTYPE), bad
-    if t in ("int", "real"):
-        src = s.where(~blank, None)
-        if src.dtype == object:
-            src = src.map(lambda v: v.strip() if isinstance(v, str) else v)
-            src = src.map(lambda v: np.nan if isinstance(v, bool) else v)  # True is not a number here
-        num = pd.to_numeric(src, errors="coerce")
-        if num.dtype == bool:
-            num = num.astype(float)
-        bad = num.isna() & ~blank
-        if t == "int":
-            frac = (num.notna()) & (np.floor(num.astype(float)) != num.astype(float))
-            bad = bad | frac
-            num = num.where(~frac)
-            out = pd.array(num.astype(float), dtype="Float64").round().astype("Int64")
-            out = pd.Series(out, index=s.index)
-        else:
-            out = num.astype(float)
-        return out, bad.astype(bool)
-    if t == "bool":
-        def conv_bool(v):
-            if isinstance(v, (bool, np.bool_)):
-                return bool(v)
-            if isinstance(v, (int, np.integer, float, np.floating)) and v in (0, 1):
-                return bool(v)
-            if isinstance(v, str):
-                k = v.strip().lower()
-                if k in _TRUE:
-                    return True
-                if k in _FALSE:
-                    return False
-            return "bad"
-
-        mapped = s.where(~blank, None).map(lambda v: None if v is None else conv_bool(v))
-        bad = mapped.map(lambda v: isinstance(v, str)).astype(bool)
-        out = pd.Series(pd.array(mapped.where(~bad, None).tolist(), dtype="boolean"), index=s.index)
-        return out, bad
-    if t == "date":
-        if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            out = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
-            out = out.dt.normalize()
-            bad = out.notna() & ~_in_ns_range(out)
-            return out.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
-        strs = _map_distinct(s.where(~blank, None), _date_text)
-        parsed = pd.to_datetime(strs, format="%Y-%m-%d", errors="coerce")
-        bad = (parsed.isna() | ~_in_ns_range(parsed)) & ~blank
-        return parsed.where(~bad).astype("datetime64[ns]"), bad.astype(bool)
-    if t == "timestamp":
-        if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            out = s.dt.tz_localize("UTC") if getattr(s.dt, "tz", None) is None else s.dt.tz_convert("UTC")
-            bad = out.notna() & ~_in_ns_range(out)
-            return out.where(~bad).astype("datetime64[ns, UTC]"), bad.astype(bool)
-        # numbers become text, so they are rejected rather than read as epochs
-        src = _map_distinct(s.where(~blank, None), lambda v: v.strip() if isinstance(v, str)
-                            else str(v) if isinstance(v, (int, float, np.number)) else v)
-        parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-        ok = ~blank
-        if ok.any():
-            conv = pd.to_datetime(src[ok], errors="coerce", utc=True, format="ISO8601")
-            parsed.loc[ok] = conv.where(_in_ns_range(conv)).astype("datetime64[ns, UTC]")
-        bad = parsed.isna() & ~blank
-        return parsed, bad.astype(bool)
-    raise AssertionError(f"unknown column type {t}")  # pragma: no cover - schema bug
-
-
-def _in_ns_range(s: pd.Series) -> pd.Series:
-    """Cells a ``datetime64[ns]`` column can hold (years 1677 to 2262); False for NaT."""
-    lo, hi = pd.Timestamp.min, pd.Timestamp.max
-    if getattr(s.dt, "tz", None) is not None:
-        lo, hi = lo.tz_localize("UTC"), hi.tz_localize("UTC")
-    return ((s >= lo) & (s <= hi)).astype(bool)
-
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _map_distinct(s: pd.Series, fn) -> pd.Series:
-    """``fn`` of each cell (object Series; missing cells stay None), called once per distinct value.
-
-    Only for functions that give equal results for equal values (pandas hashes
-    ``1``, ``1.0`` and ``True`` alike).
-    """
-    codes, uniq = _distinct(s)
-    done = np.empty(len(uniq) + 1, dtype=object)  # the last slot: missing
-    done[:-1] = [None if _missing(v) else fn(v) for v in uniq]
-    return pd.Series(done[codes], index=s.index, dtype=object)
-
-
-def _distinct(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (-1 = missing) and distinct values of ``s``, as :func:`pandas.factorize`.
-
-    A column holding unhashable cells (a dict or list given for a json column)
-    cannot be factorised; then every cell is its own value.
-
-    >>> codes, uniq = _distinct(pd.Series(["a", None, "a", {"x": 1}]))
-    >>> codes.tolist(), [type(v).__name__ for v in uniq]
-    ([0, -1, 2, 3], ['str', 'NoneType', 'str', 'dict'])
-    >>> _distinct(pd.Series(["a", None, "a"]))[0].tolist()
-    [0, -1, 0]
-    """
-    values = s.to_numpy(dtype=object)
-    try:
-        return pd.factorize(values, use_na_sentinel=True)
-    except TypeError:
-        codes = np.array([-1 if _missing(v) else i for i, v in enumerate(values)], dtype=np.intp)
-        return codes, values
-
-
-def _missing(v: object) -> bool:
-    """True for None, NaN, NaT, NA (a scalar test that copes with lists and dicts)."""
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):  # list-likes
-        return False
-
-
-def _date_text(v):
-    """Keep strictly ISO dates; datetime-like objects become ISO text; anything else is invalid."""
-    if isinstance(v, str):
-        v = v.strip()
-        if _DATE_RE.match(v):
-            return v
-        if re.match(r"^\d{4}-\d{2}-\d{2}[T ]00:00(:00)?$", v):  # spreadsheets add midnight
-            return v[:10]
-        return None
-    if hasattr(v, "isoformat") and hasattr(v, "year"):
-        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
-    return None
-
-
-def _as_text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _coerce(table: Table, df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str, object, str]]]:
-    """Convert every column; return the typed frame and (pos, column, value, allowed) problems."""
-    problems: list[tuple[int, str, object, str]] = []
-    out = {}
-    n = len(df)
-    for col in table.columns:
-        if col.name in df.columns:
-            s = df[col.name]
-            if isinstance(s, pd.DataFrame):  # duplicated header; reported by validate
-                s = s.iloc[:, 0]
-            s = s.reset_index(drop=True)
-        else:
-            s = pd.Series([None] * n, dtype=object)
-        typed_s, bad = _coerce_column(col, s)
-        for pos in np.flatnonzero(bad.to_numpy()):
-            problems.append((int(pos), col.name, s.iloc[pos], col.allowed_text()))
-        if col.default is not None and not col.required:
-            fill = typed_s.isna() & ~bad
-            if fill.any():
-                if col.type == "bool":
-                    typed_s = typed_s.fillna(bool(col.default))
-                else:
-                    typed_s = typed_s.where(~fill, col.default)
-                    if col.type == "int":
-                        typed_s = typed_s.astype("Int64")
-                    elif col.type == "real":
-                        typed_s = typed_s.astype(float)
-        out[col.name] = typed_s
-    return pd.DataFrame(out, index=range(n)), problems
 
 
 def validate(
@@ -819,11 +644,16 @@ def validate(
 
     frame = df.copy()
     frame.columns = cols
+    frame = frame.reset_index(drop=True)
     typed_df, cell_problems = _coerce(spec, frame)
     bad_cells = set()
     for pos, column, value, allowed in cell_problems:
         add(rn(pos), column, value, allowed)
         bad_cells.add((pos, column))
+
+    def raw(pos: int, column: str):
+        """The cell as the user wrote it (not as converted)."""
+        return frame[column].iloc[pos] if column in frame.columns else typed_df[column].iloc[pos]
 
     for col in spec.columns:
         s = typed_df[col.name]
@@ -832,16 +662,24 @@ def validate(
             for pos in np.flatnonzero(~present):
                 if (pos, col.name) not in bad_cells:
                     add(rn(pos), col.name, None, f"a value is required ({col.allowed_text()})")
+        if col.type in ("text", "json"):
+            long = col.name in LONG_TEXT
+            mask = present & bad_text(s.to_numpy(dtype=object), long=long)
+            for pos in np.flatnonzero(mask):
+                add(rn(pos), col.name, raw(pos, col.name), TEXT_ALLOWED[long])
+                bad_cells.add((pos, col.name))
         if col.allowed is not None:
             allowed = set(col.allowed)
             mask = present & ~s.map(lambda v, allowed=allowed: v in allowed, na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
         if col.pattern is not None:
             rx = re.compile(col.pattern)
             mask = present & ~s.map(lambda v, rx=rx: bool(rx.fullmatch(str(v))), na_action="ignore").astype(object).fillna(True).astype(bool).to_numpy()
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                if (pos, col.name) not in bad_cells:
+                    add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
+                    bad_cells.add((pos, col.name))
         if col.min is not None or col.max is not None:
             num = s.astype(float)
             mask = np.zeros(len(s), dtype=bool)
@@ -850,29 +688,42 @@ def validate(
             if col.max is not None:
                 mask |= (num > col.max).fillna(False).to_numpy(dtype=bool)
             for pos in np.flatnonzero(mask):
-                add(rn(pos), col.name, s.iloc[pos], col.allowed_text())
+                add(rn(pos), col.name, raw(pos, col.name), col.allowed_text())
 
     for rule in spec.rules:
         mask = rule.bad(typed_df).to_numpy(dtype=bool)
         for pos in np.flatnonzero(mask):
-            add(rn(pos), rule.column, _plain(typed_df[rule.column].iloc[pos]), rule.message)
+            add(rn(pos), rule.column, raw(pos, rule.column), rule.message)
 
+    # keys: unique ignoring case and surrounding spaces (P1 and p1 are one id)
     key = list(spec.key)
     keys_known = typed_df[key].notna().all(axis=1)
-    dup = typed_df[key].duplicated(keep="first") & keys_known
+    norm = pd.DataFrame({k: typed_df[k].astype(object).map(id_norm) for k in key})
+    dup = norm.duplicated(keep="first") & keys_known
     key_label = " + ".join(key)
-    for pos in np.flatnonzero(dup.to_numpy()):
-        first = typed_df.index[(typed_df[key] == typed_df[key].iloc[pos]).all(axis=1)][0]
-        add(rn(pos), key_label, _plain(_key_value(typed_df, key, pos)),
-            f"each {key_label} may appear once; it already appears in row {rn(int(first))}")
+    first_of: dict[tuple, int] = {}
+    for pos, k in enumerate(norm.itertuples(index=False, name=None)):
+        if not keys_known.iloc[pos]:
+            continue
+        if dup.iloc[pos]:
+            first = first_of[k]
+            add(rn(pos), key_label, _plain(_raw_key(raw, key, pos)),
+                f"each {key_label} may appear once (ignoring case and surrounding spaces); "
+                f"it already appears in row {rn(first)} as {_plain(_raw_key(raw, key, first))!r}")
+        else:
+            first_of[k] = pos
     if existing_keys is not None:
-        existing = set(existing_keys)
+        existing = {tuple(id_norm(v) for v in k): k for k in existing_keys}
         if existing:
-            tuples = list(typed_df[key].itertuples(index=False, name=None))
-            for pos, k in enumerate(tuples):
+            for pos, k in enumerate(norm.itertuples(index=False, name=None)):
                 if k in existing and not dup.iloc[pos]:
-                    add(rn(pos), key_label, _plain(k if len(k) > 1 else k[0]),
-                        "this id is already in the store; use a new id or update the existing row")
+                    stored = existing[k]
+                    add(rn(pos), key_label, _plain(_raw_key(raw, key, pos)),
+                        "this id is already in the store"
+                        + ("" if tuple(typed_df[key].iloc[pos]) == stored else
+                           f" as {_plain(stored if len(stored) > 1 else stored[0])!r} (ids are "
+                           "the same when they differ only in case or surrounding spaces)")
+                        + "; use a new id or update the existing row")
 
     if refs is not None:
         for col in spec.columns:
@@ -886,7 +737,7 @@ def validate(
             mask = s.notna().to_numpy() & ~s.isin(known).to_numpy()
             for pos in np.flatnonzero(mask):
                 if (pos, col.name) not in bad_cells:
-                    add(rn(pos), col.name, s.iloc[pos],
+                    add(rn(pos), col.name, raw(pos, col.name),
                         f"must be the {rcol} of an existing {rtable}")
 
     if problems:
@@ -895,8 +746,8 @@ def validate(
     return typed_df
 
 
-def _key_value(df: pd.DataFrame, key: list[str], pos: int):
-    vals = tuple(df[k].iloc[pos] for k in key)
+def _raw_key(raw, key: list[str], pos: int):
+    vals = tuple(raw(pos, k) for k in key)
     return vals[0] if len(vals) == 1 else vals
 
 

@@ -42,8 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import privacy, schema
-from .errors import MergeConflictError, Problem, StoreError, UsageError, ValidationError
+from . import schema
+from .errors import Problem, StoreError, UsageError, ValidationError
 from .migrations import MIGRATIONS
 from .schema import TABLE_ORDER, TABLES
 
@@ -268,6 +268,13 @@ class Store:
         raw = pd.DataFrame.from_records(cur.fetchall(), columns=spec.column_names)
         return schema.typed(table, raw)
 
+    def _raw(self, table: str) -> pd.DataFrame:
+        """One table as stored (object columns, SQLite's values, row order), unchecked:
+        what :func:`cocope_kit.store_io.merge` validates before taking rows in."""
+        cols = TABLES[table].column_names
+        cur = self._con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid")
+        return pd.DataFrame.from_records(cur.fetchall(), columns=cols).astype(object)
+
     def count(self, table: str) -> int:
         """Number of rows in a table."""
         if table not in TABLES:
@@ -284,18 +291,20 @@ class Store:
         return found
 
     def _existing_keys(self, table: str, df: pd.DataFrame) -> set[tuple]:
-        """Keys of ``df`` (raw values) that are already in ``table``."""
+        """Keys in ``table`` (as stored) whose first part equals one of ``df`` (raw values),
+        ignoring case: ids differing only in case are the same id (schema_rules)."""
         key = list(TABLES[table].key)
         if key[0] not in df.columns:
             return set()
-        firsts = self._existing(table, key[0], df[key[0]].astype(object).map(_as_key))
-        if not firsts:
-            return set()
+        firsts = df[key[0]].astype(object).map(_as_key).dropna().astype(str)
+        # a one-part key is an id of its own: match it ignoring case; the first part of a
+        # longer key refers to another table and must match exactly (indexed lookup)
+        wanted = pd.unique(firsts.str.lower() if len(key) == 1 else firsts)
+        col = f"lower({key[0]})" if len(key) == 1 else key[0]
         cols = ", ".join(key)
         found: set[tuple] = set()
-        firsts_l = list(firsts)
-        for chunk in _chunks(firsts_l):
-            q = f"SELECT {cols} FROM {table} WHERE {key[0]} IN ({', '.join('?' * len(chunk))})"
+        for chunk in _chunks(list(wanted)):
+            q = f"SELECT {cols} FROM {table} WHERE {col} IN ({', '.join('?' * len(chunk))})"
             found.update(tuple(r) for r in self._con.execute(q, list(chunk)))
         return found
 
@@ -416,6 +425,8 @@ class Store:
             except ValidationError as e:
                 problems.extend(e.problems)
                 raw_ids[t] = df
+        if not problems:  # rules across tables, on rows that passed their own table's rules
+            problems += _cross_checks(self, typed, frames, row_numbers, source)
         return typed, problems
 
     def _insert_rows(self, table: str, df: pd.DataFrame) -> int:
@@ -483,6 +494,9 @@ class Store:
                     refs.setdefault(f"{rt}.{rc}", set()).update(
                         self._existing(rt, rc, new[col.name].astype(object).map(_as_key)))
             typed_new = schema.validate(table, new, source=source, refs=refs)
+            problems = _cross_checks(self, {table: typed_new}, {table: new}, None, source)
+            if problems:
+                raise ValidationError(problems, f"update of {table!r}")
             sets = [c for c in spec.column_names if c not in key]
             sql = (f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} "
                    f"WHERE {' AND '.join(f'{k} = ?' for k in key)}")
@@ -651,55 +665,9 @@ class Store:
         ValidationError
             Naming file, row (as numbered in the file) and column of every problem.
         """
-        from .tabular import read_table_file, read_workbook
+        from . import store_io
 
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if table is not None and table not in TABLES:
-            raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
-        jobs: list[tuple[str, str | None]] = []
-        if suffix == ".xlsx" and table is None and p.exists():
-            try:
-                sheets = read_workbook(p)
-            except Exception as e:  # noqa: BLE001 - any unreadable workbook
-                raise ValidationError([Problem("file", None, None, None,
-                                               f"not a readable .xlsx workbook ({e.__class__.__name__})",
-                                               str(path))]) from None
-            jobs = [(s, s) for s in sheets if s in TABLES]
-            if not jobs:
-                raise ValidationError([Problem("file", None, None, None,
-                                               "no sheet is named after a table; name sheets like "
-                                               "'member', 'meeting', ... or pass --table",
-                                               str(path))])
-        else:
-            t = table or p.stem.lower()
-            if t not in TABLES:
-                raise ValidationError([Problem("file", None, None, None,
-                                               f"cannot tell which table {p.name!r} is for; name the file "
-                                               f"after a table (e.g. member.csv) or pass --table "
-                                               f"({', '.join(TABLE_ORDER)})", str(path))])
-            jobs = [(t, None)]
-        frames, numbers = {}, {}
-        header_rows = set()
-        problems: list[Problem] = []
-        for t, sheet in jobs:
-            try:
-                tf = read_table_file(p, expected=TABLES[t].column_names, sheet=sheet)
-            except ValidationError as e:
-                problems += e.problems
-                continue
-            frames[t] = tf.frame.reset_index(drop=True)
-            numbers[t] = list(tf.frame.index)
-            header_rows.add(tf.header_row)
-        if problems:
-            raise ValidationError(problems, f"file {path}")
-        if all(len(f) == 0 for f in frames.values()):
-            raise ValidationError([Problem(jobs[0][0], 2, None, None,
-                                           "the file has a header but no rows", str(path))])
-        src = str(path) + (f" [sheet {jobs[0][1]}]" if len(jobs) == 1 and jobs[0][1] else "")
-        return self.write(frames, source=src, row_numbers=numbers,
-                          header_row=header_rows.pop() if len(header_rows) == 1 else None,
-                          audit="import")
+        return store_io.import_file(self, path, table=table)
 
     def export(self, out_dir, *, format: str = "csv", names: bool = False,
                tables: Sequence[str] | None = None,
@@ -736,58 +704,10 @@ class Store:
         list of Path
             The files written.
         """
-        if format not in ("csv", "xlsx", "sav", "qdc"):
-            raise UsageError(f"format must be 'csv', 'xlsx', 'sav' or 'qdc', got {format!r}")
-        if format == "sav":
-            from .exports import write_sav
+        from . import store_io
 
-            return write_sav(self, out_dir, names=names, tables=tables,
-                             consented_only=consented_only)
-        if format == "qdc":
-            from .exports import write_qdc
-
-            if tables and list(tables) != ["code"]:
-                raise UsageError("format 'qdc' exports the table code only; leave out tables")
-            return [write_qdc(self, Path(out_dir) / "codebook.qdc")]
-        tables = list(tables) if tables else [t for t in TABLE_ORDER]
-        for t in tables:
-            if t not in TABLES:
-                raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        # the register needs member and consent; answers and codings follow their
-        # responses and interviews, so those are read too when filtering
-        need = set(tables) | ({"member", "consent", "response", "interview"}
-                              if consented_only else set())
-        raw = {t: self.read(t) for t in TABLE_ORDER if t in need}
-        if consented_only:
-            raw, _ = privacy.filter_consented(raw)
-        sheets = {}
-        for t in tables:
-            df = raw[t]
-            if not names:
-                df = privacy.pseudonymise(t, df)
-            flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
-            sheets[t] = privacy.neutralise_formulas(flat)
-        dictionary = privacy.neutralise_formulas(schema.describe())
-        dictionary = dictionary[dictionary.table.isin(tables)]
-        written = []
-        if format == "csv":
-            for t, df in sheets.items():
-                f = out / f"{t}.csv"
-                df.to_csv(f, index=False, encoding="utf-8")
-                written.append(f)
-            f = out / "columns.csv"
-            dictionary.to_csv(f, index=False, encoding="utf-8")
-            written.append(f)
-        else:
-            f = out / "cocope_export.xlsx"
-            with pd.ExcelWriter(f, engine="openpyxl") as xw:
-                for t, df in sheets.items():
-                    df.to_excel(xw, sheet_name=t, index=False)
-                dictionary.to_excel(xw, sheet_name="columns", index=False)
-            written.append(f)
-        return written
+        return store_io.export(self, out_dir, format=format, names=names, tables=tables,
+                               consented_only=consented_only)
 
     # ------------------------------------------------------------------ merging
     def merge(self, *sources) -> pd.DataFrame:
@@ -803,40 +723,9 @@ class Store:
         pandas.DataFrame
             Columns ``source, table, added, identical``.
         """
-        report = []
-        with contextlib.ExitStack() as stack:
-            others = []
-            for src in sources:
-                if isinstance(src, Store):
-                    others.append((src.path, src))
-                else:
-                    others.append((str(src), stack.enter_context(_open_for_reading(src))))
-            with self.transaction():
-                conflicts: list[tuple] = []
-                plan: list[tuple[str, str, pd.DataFrame]] = []
-                for label, other in others:
-                    for t in TABLE_ORDER:
-                        theirs = other.read(t)
-                        if theirs.empty:
-                            report.append((label, t, 0, 0))
-                            continue
-                        key = list(TABLES[t].key)
-                        ours = self.read(t, where={key[0]: list(pd.unique(theirs[key[0]]))})
-                        pending = [df for lab, tt, df in plan if tt == t]
-                        if pending:
-                            ours = pd.concat([ours] + pending, ignore_index=True)
-                        new, same, clash = _compare(t, ours, theirs)
-                        conflicts += clash
-                        if len(new):
-                            plan.append((label, t, new))
-                        report.append((label, t, len(new), same))
-                if conflicts:
-                    raise MergeConflictError(conflicts, ", ".join(lab for lab, _ in others))
-                for _, t, df in plan:
-                    self._insert_rows(t, df)
-                for label, _ in others:
-                    self._audit("merge", None, None, f"merged {label}")
-        return pd.DataFrame(report, columns=["source", "table", "added", "identical"])
+        from . import store_io
+
+        return store_io.merge(self, *sources)
 
     # ------------------------------------------------------------------ summary
     def info(self) -> pd.DataFrame:
@@ -871,6 +760,18 @@ class Store:
         return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
 
 
+def _cross_checks(store, typed, frames, row_numbers, source) -> list[Problem]:
+    """:func:`cocope_kit.store_checks.cross_table_problems` with the batch's row numbers."""
+    from .store_checks import cross_table_problems
+
+    def row_number(table: str, pos: int) -> int:
+        numbers = (row_numbers or {}).get(table)
+        return int(numbers[pos]) if numbers is not None else pos + 1
+
+    raw = {t: f.reset_index(drop=True) for t, f in frames.items()}
+    return cross_table_problems(store, typed, raw, row_number, source)
+
+
 def _as_key(v):
     """Raw cell → the text a key has in the store (``1.0`` → ``'1'``)."""
     if v is None or (isinstance(v, float) and v != v):
@@ -880,36 +781,6 @@ def _as_key(v):
     if isinstance(v, str):
         return v.strip() or None
     return str(v)
-
-
-def _same_value(a, b) -> bool:
-    if a is None or (isinstance(a, float) and a != a):
-        return b is None or (isinstance(b, float) and b != b)
-    return a == b
-
-
-def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
-    """Split ``theirs`` into new rows, a count of identical rows, and collisions with ``ours``."""
-    spec = TABLES[table]
-    key = list(spec.key)
-    cols = spec.column_names
-    o = pd.DataFrame(schema.to_records(table, ours), columns=cols, dtype=object)
-    t = pd.DataFrame(schema.to_records(table, theirs), columns=cols, dtype=object)
-    o_idx = {tuple(r): i for i, r in enumerate(o[key].itertuples(index=False, name=None))}
-    new_pos, same, clash = [], 0, []
-    for pos, k in enumerate(t[key].itertuples(index=False, name=None)):
-        i = o_idx.get(tuple(k))
-        if i is None:
-            new_pos.append(pos)
-            continue
-        diff = [c for c in cols if not _same_value(o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)])]
-        if table == "audit" or not diff:
-            same += 1
-        else:
-            label = k[0] if len(k) == 1 else k
-            for c in diff:
-                clash.append((table, label, c, o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)]))
-    return theirs.iloc[new_pos].reset_index(drop=True), same, clash
 
 
 @contextlib.contextmanager

@@ -17,9 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +76,8 @@ def _find_header(rows: list[list[str]], expected: Sequence[str] | None) -> int:
         return 0
     want = {e.lower() for e in expected}
     for i, row in enumerate(rows[:_SCAN_ROWS]):
-        cells = [c.strip().lower() for c in row if c is not None and str(c).strip()]
+        # title rows of a workbook may hold numbers or dates: compare everything as text
+        cells = [str(c).strip().lower() for c in row if c is not None and str(c).strip()]
         if cells and sum(c in want for c in cells) >= max(1, min(2, len(cells))):
             return i
     return 0
@@ -162,11 +165,24 @@ def _csv_rows(text: str, expected, source: str) -> list[list[str]]:
     else:
         sep = ";" if first.count(";") > first.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+        with _field_limit(len(text) + 1):
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
     except csv.Error as e:
         reader_line = getattr(e, "line_num", None)
         _fail(source, reader_line, None, None, f"the CSV cannot be parsed ({e}); check quotes")
     raise AssertionError  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _field_limit(n: int) -> Iterator[None]:
+    """Let the csv module read fields of up to ``n`` characters (its default stops at 131,072;
+    a transcript of 1 MB is realistic). Bounded by the text being read, restored afterwards."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, min(n, sys.maxsize)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _xlsx_rows(p: Path, sheet: str | None) -> list[list]:

@@ -57,7 +57,9 @@ def store():
          "created_on": "2026-06-10"},
         {"lesson_id": "at-graz:tab", "cop_id": "at-graz", "kind": "resource",
          "title": "Tab link", "text": "Julia Mayer wrote it with Jakob Moser.",
-         "link": "java\tscript:alert(4)", "created_on": "2026-06-11"},
+         # (a tab inside a link, java<TAB>script:, is refused by the store now; the link
+         # check still covers it in test_safe_link)
+         "link": " JaVaScRiPt:alert(4)", "created_on": "2026-06-11"},
         {"lesson_id": "pt-porto:ok", "cop_id": "pt-porto", "kind": "resource",
          "title": "Guia da participação", "text": "Um guia.", "tags": "participação",
          "link": "https://example.org/guia?a=1&b=(2)", "created_on": "2026-06-11"},

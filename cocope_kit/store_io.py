@@ -1,0 +1,279 @@
+"""Import, export and merge of a store: files and other stores in, files out.
+
+:class:`~cocope_kit.store.Store` keeps thin methods (``import_file``,
+``export``, ``merge``) that call the functions here; everything coming in goes
+through the same validation as :meth:`Store.write <cocope_kit.store.Store.write>`
+(schema, references, ids, plan rules), so a file and another school's store
+are held to one standard.
+
+Examples
+--------
+>>> import cocope_kit as ck
+>>> from cocope_kit.demo import write_demo
+>>> a = write_demo(ck.open_store(":memory:"), n_cops=1)
+>>> b = ck.open_store(":memory:")
+>>> int(merge(b, a)["added"].sum()) == sum(a.count(t) for t in TABLE_ORDER)
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import privacy, schema
+from .errors import MergeConflictError, Problem, UsageError, ValidationError
+from .schema import TABLE_ORDER, TABLES
+from .store import Store, _as_key, _open_for_reading, open_store  # noqa: F401 - open_store: examples
+
+__all__ = ["import_file", "export", "merge"]
+
+
+def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
+    """Import a CSV or XLSX file, all or nothing.
+
+    A CSV file goes into ``table``, or the table named by the file name
+    (``member.csv`` → ``member``). An XLSX workbook goes sheet by sheet into
+    the tables its sheets are named after (all in one transaction), or
+    its first sheet into ``table``.
+
+    Raises
+    ------
+    ValidationError
+        Naming file, row (as numbered in the file) and column of every problem.
+    """
+    from .tabular import read_table_file, read_workbook
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if table is not None and table not in TABLES:
+        raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
+    jobs: list[tuple[str, str | None]] = []
+    if suffix == ".xlsx" and table is None and p.exists():
+        try:
+            sheets = read_workbook(p)
+        except Exception as e:  # noqa: BLE001 - any unreadable workbook
+            raise ValidationError([Problem("file", None, None, None,
+                                           f"not a readable .xlsx workbook ({e.__class__.__name__})",
+                                           str(path))]) from None
+        jobs = [(s, s) for s in sheets if s in TABLES]
+        if not jobs:
+            raise ValidationError([Problem("file", None, None, None,
+                                           "no sheet is named after a table; name sheets like "
+                                           "'member', 'meeting', ... or pass --table",
+                                           str(path))])
+    else:
+        t = table or p.stem.lower()
+        if t not in TABLES:
+            raise ValidationError([Problem("file", None, None, None,
+                                           f"cannot tell which table {p.name!r} is for; name the file "
+                                           f"after a table (e.g. member.csv) or pass --table "
+                                           f"({', '.join(TABLE_ORDER)})", str(path))])
+        jobs = [(t, None)]
+    frames, numbers = {}, {}
+    header_rows = set()
+    problems: list[Problem] = []
+    for t, sheet in jobs:
+        try:
+            tf = read_table_file(p, expected=TABLES[t].column_names, sheet=sheet)
+        except ValidationError as e:
+            problems += e.problems
+            continue
+        frames[t] = tf.frame.reset_index(drop=True)
+        numbers[t] = list(tf.frame.index)
+        header_rows.add(tf.header_row)
+    if problems:
+        raise ValidationError(problems, f"file {path}")
+    if all(len(f) == 0 for f in frames.values()):
+        raise ValidationError([Problem(jobs[0][0], 2, None, None,
+                                       "the file has a header but no rows", str(path))])
+    src = str(path) + (f" [sheet {jobs[0][1]}]" if len(jobs) == 1 and jobs[0][1] else "")
+    return store.write(frames, source=src, row_numbers=numbers,
+                      header_row=header_rows.pop() if len(header_rows) == 1 else None,
+                      audit="import")
+
+
+def export(store, out_dir, *, format: str = "csv", names: bool = False,
+           tables: Sequence[str] | None = None,
+           consented_only: bool = True) -> list[Path]:
+    """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
+    SPSS ``.sav`` files or a REFI-QDA codebook.
+
+    People the consent/assent register excludes are left out, with every
+    row about them (:func:`cocope_kit.privacy.filter_consented`) unless
+    ``consented_only=False``; names are replaced by pseudonyms unless
+    ``names=True``; cells a spreadsheet would run as formulas are
+    neutralised; a data dictionary (``columns.csv`` or sheet ``columns``)
+    describes every column. ``format="sav"`` writes one ``.sav`` per table
+    plus one per survey instrument, with variable and value labels
+    (:func:`cocope_kit.exports.write_sav`); ``format="qdc"`` writes the
+    ``code`` table as ``codebook.qdc`` (:func:`cocope_kit.exports.write_qdc`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cocope_kit.demo import write_demo
+    >>> store = write_demo(open_store(":memory:"))
+    >>> out = tempfile.mkdtemp()
+    >>> [f.name for f in export(store, out, tables=["member"])]
+    ['member.csv', 'columns.csv']
+    >>> member = pd.read_csv(f"{out}/member.csv")
+    >>> len(store.read("member")) - len(member)   # two people without consent/assent
+    2
+    >>> member["name"].equals(member["pseudonym"])
+    True
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    if format not in ("csv", "xlsx", "sav", "qdc"):
+        raise UsageError(f"format must be 'csv', 'xlsx', 'sav' or 'qdc', got {format!r}")
+    if format == "sav":
+        from .exports import write_sav
+
+        return write_sav(store, out_dir, names=names, tables=tables,
+                         consented_only=consented_only)
+    if format == "qdc":
+        from .exports import write_qdc
+
+        if tables and list(tables) != ["code"]:
+            raise UsageError("format 'qdc' exports the table code only; leave out tables")
+        return [write_qdc(store, Path(out_dir) / "codebook.qdc")]
+    tables = list(tables) if tables else [t for t in TABLE_ORDER]
+    for t in tables:
+        if t not in TABLES:
+            raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # the register needs member and consent; answers and codings follow their
+    # responses and interviews, so those are read too when filtering
+    need = set(tables) | ({"member", "consent", "response", "interview"}
+                          if consented_only else set())
+    raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
+    if consented_only:
+        raw, _ = privacy.filter_consented(raw)
+    sheets = {}
+    for t in tables:
+        df = raw[t]
+        if not names:
+            df = privacy.pseudonymise(t, df)
+        flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
+        sheets[t] = privacy.neutralise_formulas(flat)
+    dictionary = privacy.neutralise_formulas(schema.describe())
+    dictionary = dictionary[dictionary.table.isin(tables)]
+    written = []
+    if format == "csv":
+        for t, df in sheets.items():
+            f = out / f"{t}.csv"
+            privacy.write_csv(df, f)
+            written.append(f)
+        f = out / "columns.csv"
+        privacy.write_csv(dictionary, f)
+        written.append(f)
+    else:
+        f = out / "cocope_export.xlsx"
+        with pd.ExcelWriter(f, engine="openpyxl") as xw:
+            for t, df in sheets.items():
+                df.to_excel(xw, sheet_name=t, index=False)
+            dictionary.to_excel(xw, sheet_name="columns", index=False)
+        written.append(f)
+    return written
+
+
+def merge(store, *sources) -> pd.DataFrame:
+    """Merge other stores (paths or Store objects) into ``store``, all or nothing.
+
+    Each source is checked as an import is: its new rows go through the same
+    validation as :meth:`Store.write <cocope_kit.store.Store.write>` (schema,
+    references, ids, pair ratings within a CoP, a plan without circles). Every
+    problem is listed, naming the source, table, row (its position in that
+    store's table) and column, and nothing is merged. Rows already present with
+    the same content are skipped; a key present with different content is a
+    collision (:class:`~cocope_kit.errors.MergeConflictError`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source, table, added, identical``.
+    """
+    report = []
+    with contextlib.ExitStack() as stack:
+        others = []
+        for src in sources:
+            if isinstance(src, Store):
+                others.append((src.path, src))
+            else:
+                others.append((str(src), stack.enter_context(_open_for_reading(src))))
+        with store.transaction():
+            conflicts: list[tuple] = []
+            problems: list[Problem] = []
+            for label, other in others:
+                frames, numbers = {}, {}
+                clashed = False
+                for t in TABLE_ORDER:
+                    theirs = other._raw(t)
+                    if theirs.empty:
+                        report.append((label, t, 0, 0))
+                        continue
+                    key = list(TABLES[t].key)
+                    ours = store.read(t, where={key[0]: list(pd.unique(
+                        theirs[key[0]].map(_as_key).dropna()))})
+                    new_pos, same, clash = _compare(t, ours, schema.typed(t, theirs))
+                    conflicts += clash
+                    clashed = clashed or bool(clash)
+                    if new_pos:
+                        frames[t] = theirs.iloc[new_pos].reset_index(drop=True)
+                        numbers[t] = [p + 1 for p in new_pos]  # row in that store's table
+                    report.append((label, t, len(new_pos), same))
+                if clashed or not frames:
+                    continue
+                typed, found = store._validate_batch(frames, label, numbers, None)
+                if found:
+                    problems += found
+                    continue
+                for t, df in typed.items():  # later sources may refer to these rows
+                    store._insert_rows(t, df)
+            labels = ", ".join(lab for lab, _ in others)
+            if conflicts:
+                raise MergeConflictError(conflicts, labels)
+            if problems:
+                raise ValidationError(problems, f"the merge of {labels} (nothing was merged)")
+            for label, _ in others:
+                store._audit("merge", None, None, f"merged {label}")
+    return pd.DataFrame(report, columns=["source", "table", "added", "identical"])
+
+
+def _same_value(a, b) -> bool:
+    if a is None or (isinstance(a, float) and a != a):
+        return b is None or (isinstance(b, float) and b != b)
+    return a == b
+
+
+def _compare(table: str, ours: pd.DataFrame, theirs: pd.DataFrame):
+    """Positions of the rows of ``theirs`` that are new, a count of identical rows, and
+    collisions with ``ours`` (both typed as :meth:`Store.read` returns them)."""
+    spec = TABLES[table]
+    key = list(spec.key)
+    cols = spec.column_names
+    o = pd.DataFrame(schema.to_records(table, ours), columns=cols, dtype=object)
+    t = pd.DataFrame(schema.to_records(table, theirs), columns=cols, dtype=object)
+    o_idx = {tuple(r): i for i, r in enumerate(o[key].itertuples(index=False, name=None))}
+    new_pos, same, clash = [], 0, []
+    for pos, k in enumerate(t[key].itertuples(index=False, name=None)):
+        i = o_idx.get(tuple(k))
+        if i is None:
+            new_pos.append(pos)
+            continue
+        diff = [c for c in cols if not _same_value(o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)])]
+        if table == "audit" or not diff:
+            same += 1
+        else:
+            label = k[0] if len(k) == 1 else k
+            for c in diff:
+                clash.append((table, label, c, o.iat[i, cols.index(c)], t.iat[pos, cols.index(c)]))
+    return new_pos, same, clash
