@@ -120,9 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report language (default en; others fall back to English for now)")
     s.add_argument("--as-of", help="day the plan and goals are seen from (YYYY-MM-DD; default today)")
 
-    s = sub.add_parser("forget", help="erase a person's rows (consent withdrawn), keep an audit entry",
-                       description="Erase every row of one member (consent or assent withdrawn). "
-                       "An audit entry records that it happened, not who it was.")
+    s = sub.add_parser("forget", help="erase a person everywhere (consent withdrawn), keep an audit entry",
+                       description="Erase one member (consent or assent withdrawn): their rows, "
+                       "and their name, id and pseudonym in other rows' text ([removed]); the file "
+                       "is rewritten so its bytes keep no trace. An audit entry records that "
+                       "a person was forgotten and when, not who.")
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--member", required=True, help="member_id of the person")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -334,10 +336,22 @@ def _cmd_forget(a) -> int:
         if answer.strip().lower() != "yes":
             print("nothing erased")
             return EXIT_OK
-    counts = store.forget(a.member)
+    import warnings
+
+    from .erasure import ErasureWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ErasureWarning)
+        counts = store.forget(a.member)
     total = sum(counts.values())
-    print(f"erased member {a.member}: {total} rows ("
-          + ", ".join(f"{t} {n}" for t, n in counts.items()) + "); audit entry kept")
+    print(f"erased member {a.member}: {total} rows deleted or changed ("
+          + ", ".join(f"{t} {n}" for t, n in counts.items())
+          + "); the audit records that a person was forgotten, not who")
+    for w in caught:
+        if isinstance(w.message, ErasureWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return EXIT_OK
 
 

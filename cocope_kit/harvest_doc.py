@@ -19,7 +19,9 @@ Safe to open and to pass on:
 * Lessons have no member column, but their text may name people. Real
   names are replaced by pseudonyms, or by "a member" for anyone the consent
   rule leaves out (:func:`cocope_kit.analysis.mask_names`), before searching,
-  so a search for a real name finds nothing.
+  so a search for a real name finds nothing. A person who was forgotten is
+  no member any more, so masking cannot know their name: ``forget`` itself
+  replaces it in every lesson (:mod:`cocope_kit.erasure`).
 
 Examples
 --------

@@ -28,9 +28,7 @@ cocope_kit.errors.ValidationError: 1 problem in table 'member':
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -136,6 +134,7 @@ class Store:
                 _use_wal(self._con)
                 self._con.execute("PRAGMA synchronous = NORMAL")
             self._con.execute("PRAGMA foreign_keys = ON")
+            self._con.execute("PRAGMA secure_delete = ON")  # deleted content is zeroed (erasure)
             self._con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a cocope_kit store (SQLite says: {e})") from None
@@ -594,62 +593,28 @@ class Store:
 
     # ------------------------------------------------------------------ consent withdrawal
     def forget(self, member_id: str) -> dict[str, int]:
-        """Erase a person's rows after consent is withdrawn; keep one audit entry.
+        """Erase a person everywhere after consent is withdrawn; keep one audit entry.
 
-        Deletes the member, their consent records, attendance, plan ownership,
-        pair ratings given or received, survey responses (with answers)
-        they submitted under their member id, interviews where they were the
-        respondent (with codings), reflections, feedback and value stories.
-        Ideas they authored stay with the group, without their id.
+        Deletes the member and every row of theirs (consent records,
+        attendance, plan ownership, pair ratings given or received, survey
+        responses with answers, interviews with them and their codings,
+        reflections, feedback, value stories); ideas they wrote stay with the
+        group, without their id. Their name, name parts, id and (in their
+        CoP) pseudonym are replaced by ``[removed]`` in every free-text cell
+        of other rows, interviewer and coder columns and older audit entries
+        included. The audit records that a person was forgotten and when,
+        not who. Then the file is vacuumed and its write-ahead log emptied,
+        so its bytes hold no trace. One transaction; see
+        :func:`cocope_kit.erasure.forget`.
 
         Returns
         -------
         dict
-            Rows removed (or anonymised, for ``idea``) per table.
+            Rows deleted or changed per table (only returned, never stored).
         """
-        with self.transaction() as con:
-            if not con.execute("SELECT 1 FROM member WHERE member_id = ?", (member_id,)).fetchone():
-                raise StoreError(f"no member with member_id {member_id!r}")
-            counts: dict[str, int] = {}
+        from .erasure import forget
 
-            def run(label: str, sql: str, params: tuple) -> None:
-                n = con.execute(sql, params).rowcount
-                if n:
-                    counts[label] = counts.get(label, 0) + n
-
-            p = (member_id,)
-            resp = "SELECT response_id FROM response WHERE respondent_id = ?"
-            inter = "SELECT interview_id FROM interview WHERE respondent_id = ?"
-            run("answer", f"DELETE FROM answer WHERE response_id IN ({resp})", p)
-            run("submission", f"DELETE FROM submission WHERE table_name = 'response' AND row_id IN ({resp})", p)
-            run("response", "DELETE FROM response WHERE respondent_id = ?", p)
-            run("coding", f"DELETE FROM coding WHERE interview_id IN ({inter})", p)
-            run("interview", "DELETE FROM interview WHERE respondent_id = ?", p)
-            run("pair_rating", "DELETE FROM pair_rating WHERE rater_id = ? OR ratee_id = ?", p * 2)
-            run("attendance", "DELETE FROM attendance WHERE member_id = ?", p)
-            run("action_owner", "DELETE FROM action_owner WHERE member_id = ?", p)
-            run("consent", "DELETE FROM consent WHERE member_id = ?", p)
-            run("reflection", "DELETE FROM reflection WHERE member_id = ?", p)
-            run("result_feedback", "DELETE FROM result_feedback WHERE member_id = ?", p)
-            run("value_story", "DELETE FROM value_story WHERE author_id = ?", p)
-            run("idea", "UPDATE idea SET member_id = NULL WHERE member_id = ?", p)
-            run("member", "DELETE FROM member WHERE member_id = ?", p)
-            # audit rows naming this member (earlier deletions) would keep a trace of them
-            # match whole key parts ("a|b"): LIKE '%m1%' would also hit m10, and '_' is a wildcard
-            hits = [(a,) for a, r in con.execute(
-                "SELECT audit_id, row_id FROM audit WHERE instr(row_id, ?) > 0", p)
-                if member_id in r.split("|")]
-            con.executemany("UPDATE audit SET row_id = 'forgotten' WHERE audit_id = ?", hits)
-            # a free-text reason of an earlier deletion may name the member too (whole ids only:
-            # forgetting m1 must not touch m10)
-            whole = re.compile(rf"(?<![\w:.-]){re.escape(member_id)}(?![\w:.-])")
-            details = con.execute("SELECT audit_id, detail FROM audit WHERE instr(detail, ?) > 0",
-                                  p).fetchall()
-            con.executemany("UPDATE audit SET detail = ? WHERE audit_id = ?",
-                            [(whole.sub("forgotten", d), a) for a, d in details if whole.search(d)])
-            self._audit("forget", "member", member_id,
-                        json.dumps({"removed": counts, "reason": "consent withdrawn"}, sort_keys=True))
-        return counts
+        return forget(self, member_id)
 
     # ------------------------------------------------------------------ files
     def import_file(self, path, *, table: str | None = None) -> dict[str, int]:

@@ -20,6 +20,7 @@ RANK = {
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
+    "erasure": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "cli": 7,
@@ -45,6 +46,7 @@ FORBIDDEN = {
     "cycle": ("matplotlib", "ipywidgets"),
     "harvest_doc": ("ipywidgets",),
     "exports": ("matplotlib", "ipywidgets"),
+    "erasure": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
 }
 
 
