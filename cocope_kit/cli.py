@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
     s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc"), default="csv")
     s.add_argument("--names", action="store_true", help="include real names (personal data!)")
+    s.add_argument("--aggregates", action="store_true",
+                   help="write the cross-CoP tables for outside readers instead (CSV, small "
+                   "groups hidden as in the report; docs/privacy.md)")
+    s.add_argument("--min-cell", type=int, default=5,
+                   help="with --aggregates: smallest group a published number may be about")
 
     s = sub.add_parser("merge", help="merge stores of several schools into one",
                        description="Merge stores into --into (created if missing). An id that "
@@ -245,8 +250,22 @@ def _cmd_import(a) -> int:
 
 def _cmd_export(a) -> int:
     store = _existing_store(a.store)
+    if a.aggregates:
+        from .errors import UsageError
+        from .report_cross import write_aggregates
+
+        if a.names or a.format != "csv":
+            raise UsageError("--aggregates writes CSV tables about groups: drop --names and "
+                             "--format")
+        files = write_aggregates(store, a.out, k=a.min_cell)
+        print(f"wrote {len(files)} files to {a.out} (aggregates for outside readers: groups of "
+              f"fewer than {a.min_cell} people hidden)")
+        return EXIT_OK
     files = store.export(a.out, format=a.format, names=a.names)
     print(f"wrote {len(files)} files to {a.out}" + ("" if a.names else " (pseudonymised)"))
+    print("row-level data (microdata): for researchers under a data agreement, not for "
+          "publication; small groups are not hidden here (publish from the report or "
+          "--aggregates; docs/privacy.md)")
     if a.format != "qdc":
         from .privacy import consent_register
 

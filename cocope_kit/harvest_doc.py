@@ -204,6 +204,30 @@ def _cop_table(found: pd.DataFrame, cops: pd.DataFrame) -> pd.DataFrame:
                                        "previous_cop_id", "lessons"])
 
 
+def _published_numbers(found: pd.DataFrame, cops: pd.DataFrame
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The harvest's three tables of numbers, through the disclosure step for outside readers.
+
+    The harvest leaves the school, so its audience is outside readers
+    (:mod:`cocope_kit.disclosure`). Its numbers count lessons, CoPs, countries
+    and tag uses; a lesson is written by the group and has no member, so none
+    of them is about persons and all are declared public. Whoever adds a
+    number about people here has to declare its population, and it is then
+    suppressed like the cross-CoP report's.
+    """
+    from .disclosure import Disclosure
+
+    d = Disclosure("outside")
+    d.add("kinds", harvest_table(found), by=["kind", "label", "countries", "tags"],
+          public=["lessons", "cops"])
+    d.add("cops", _cop_table(found, cops), by=["cop_id", "name", "school", "country"],
+          public=["cycle", "lessons"])
+    d.add("tags", tag_counts(found), by=["tag"], public=["lessons", "cops"])
+    out = {name: df.drop(columns="suppressed", errors="ignore")
+           for name, df in d.publish().items()}
+    return out["kinds"], out["cops"], out["tags"]
+
+
 def _check_format(format: str) -> str:
     if format not in FORMATS:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
@@ -308,18 +332,17 @@ def harvest_html(store, *, text: str | None = None, tags=None, tag_match: str = 
     body.append('<section aria-labelledby="summary"><h2 id="summary">Summary</h2>')
     if found.empty:
         body.append('<p class="empty">No lesson matches these filters.</p>')
-    summary = harvest_table(found)
+    summary, cop_table, tc = _published_numbers(found, cops)
     body.append(_h_table(summary[["label", "lessons", "cops", "countries", "tags"]],
                          ["kind", "lessons", "CoPs", "countries", "most used tags"],
                          "Lessons by kind", {"lessons", "cops"}))
     body.append("</section>")
     body.append('<section aria-labelledby="cops"><h2 id="cops">CoPs</h2>')
-    body.append(_h_table(_cop_table(found, cops),
+    body.append(_h_table(cop_table,
                          ["cop_id", "name", "school", "country", "cycle", "follows", "lessons"],
                          "Where the lessons come from", {"cycle", "lessons"}))
     body.append("</section>")
     body.append('<section aria-labelledby="tags"><h2 id="tags">Tags</h2>')
-    tc = tag_counts(found)
     if tc.empty:
         body.append('<p class="empty">No tags.</p>')
     else:
@@ -386,14 +409,13 @@ def harvest_markdown(store, *, text: str | None = None, tags=None, tag_match: st
              "consent (or, for students, assent).", "", "## Summary", ""]
     if found.empty:
         lines += ["No lesson matches these filters.", ""]
-    summary = harvest_table(found)
+    summary, cop_table, tc = _published_numbers(found, cops)
     lines += _md_table(summary[["label", "lessons", "cops", "countries", "tags"]],
                        ["kind", "lessons", "CoPs", "countries", "most used tags"])
     lines += ["", "## CoPs", ""]
-    lines += _md_table(_cop_table(found, cops),
+    lines += _md_table(cop_table,
                        ["cop_id", "name", "school", "country", "cycle", "follows", "lessons"])
     lines += ["", "## Tags", ""]
-    tc = tag_counts(found)
     lines += [", ".join(f"{md_escape(r.tag)} ({r.lessons})" for r in tc.itertuples())
               if len(tc) else "No tags.", ""]
     for k in KIND_ORDER:

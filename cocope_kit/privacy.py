@@ -265,7 +265,8 @@ def filter_consented(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.Data
 # ---------------------------------------------------------------------------
 
 DEFAULT_MIN_CELL = 5
-"""Cells of grouped tables with fewer respondents than this are suppressed."""
+"""Cells of grouped tables with fewer respondents than this are suppressed
+(the same ``k`` as :data:`cocope_kit.disclosure.DEFAULT_K`)."""
 
 
 def suppress_small_cells(
@@ -276,14 +277,19 @@ def suppress_small_cells(
     within: list[str] | None = None,
     k: int = DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
-    """Hide cells with fewer than ``k`` respondents, and enough others that they stay hidden.
+    """One table on its own through the disclosure step (:mod:`cocope_kit.disclosure`).
 
-    Primary suppression hides every row with ``0 < n < k``. Complementary
-    suppression then protects it from subtraction: within each group of
-    ``within`` (the rows that add up to a published total, e.g. the roles of
-    one CoP), if exactly one row is hidden, the smallest other row is hidden
-    too. Hidden rows keep their group labels; ``n`` and ``values`` become
-    NaN and ``suppressed`` says why.
+    For a table that is published alone. A document with several tables
+    (a report, a notebook, an export) must register them all with one
+    :class:`cocope_kit.disclosure.Disclosure`, so that complementary
+    suppression works across them; this function is that step for a
+    one-table document whose ``within`` totals count as published.
+
+    Primary suppression hides every row with ``0 < n < k``; complementary
+    suppression hides further rows of the same ``within`` group until no
+    hidden row can be worked out from the group's total and the rows shown.
+    Hidden rows keep their group labels; ``n`` and ``values`` become NaN and
+    ``suppressed`` says why.
 
     Parameters
     ----------
@@ -315,6 +321,7 @@ def suppress_small_cells(
     1      c       student  NaN   NaN     small cell
     2      c        family  NaN   NaN  complementary
     """
+    from .disclosure import Disclosure
     from .errors import UsageError
 
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -330,21 +337,21 @@ def suppress_small_cells(
         values = [c for c in out.columns
                   if c != n and c not in within and pd.api.types.is_numeric_dtype(out[c])
                   and not pd.api.types.is_bool_dtype(out[c])]
-    counts = pd.to_numeric(out[n], errors="coerce")
-    primary = (counts > 0) & (counts < k)
-    reason = pd.Series("", index=out.index, dtype=object)
-    reason[primary] = "small cell"
-    keys = [out[c] for c in within] if within else [pd.Series(0, index=out.index)]
-    n_hidden = primary.groupby(keys, dropna=False).transform("sum")
-    n_cells = counts.groupby(keys, dropna=False).transform("size")
-    lonely = (n_hidden == 1) & (n_cells > 1)
-    # smallest visible cell of each group that has exactly one hidden cell
-    candidates = counts.where(lonely & ~primary)
-    if candidates.notna().any():
-        order = candidates.groupby(keys, dropna=False).rank(method="first")
-        reason[order == 1] = "complementary"
+    counts = pd.to_numeric(out[n], errors="coerce").fillna(0).clip(lower=0).astype(int)
+    group = (out[within].astype(object).apply(lambda r: repr(tuple(r)), axis=1) if within
+             else pd.Series("all", index=out.index))
+    cells = pd.DataFrame({"_group": group.to_numpy(), "_cell": np.arange(len(out))})
+    persons = cells.loc[cells.index.repeat(counts.to_numpy())].reset_index(drop=True)
+    persons["person"] = np.arange(len(persons))
+    d = Disclosure("outside", k)
+    d.population("cells", persons, hierarchy=[("_group", "_cell")], person="person")
+    d.add("table", cells.assign(_n=counts.to_numpy()), population="cells",
+          by=["_group", "_cell"], values=["_n"])
+    totals = cells.assign(_n=counts.to_numpy()).groupby("_group", as_index=False)["_n"].sum()
+    d.add("totals", totals, population="cells", by=["_group"], values=["_n"])
+    reason = d.publish(only=["table"])["table"]["suppressed"].to_numpy()
     hide = reason != ""
-    out[n] = counts.where(~hide)
+    out[n] = pd.to_numeric(out[n], errors="coerce").where(~hide)
     for c in values:
         out[c] = out[c].where(~hide)
     out["suppressed"] = reason.astype(str)

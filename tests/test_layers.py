@@ -18,11 +18,12 @@ RANK = {
     "schema": 1, "schema_rules": 1, "schema_types": 1, "instruments": 1, "instrument_file": 1,
     "workspace": 1, "i18n": 1,
     "stats": 2,
-    "analysis": 3, "privacy": 3, "interviews": 3,
+    "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
     "erasure": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
+    "report_common": 6, "report_sections": 6, "report_cop": 6, "report_cross": 6,
     "cli": 7,
 }
 HEAVY = ("matplotlib", "scipy", "ipywidgets", "networkx")
@@ -38,6 +39,7 @@ FORBIDDEN = {
     "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),
     "analysis": ("matplotlib", "ipywidgets", "sqlite3"),
     "privacy": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
+    "disclosure": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
     "interviews": ("matplotlib", "ipywidgets", "sqlite3"),
     "store": ("matplotlib", "ipywidgets", "scipy"),
     "demo": ("matplotlib", "ipywidgets"),

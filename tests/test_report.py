@@ -208,17 +208,11 @@ def test_reliability_equals_analysis(store, cop_html, inst):
     shown = {(r["construct"], r["wave"]): r for r in
              parse(cop_html).tables[f"t-reliability-{inst.replace('_', '-')}"]["rows"]}
     assert set(shown) == set(zip(rel.construct, rel.wave, strict=True))
-    small = set(rel.construct[rel.n < 5])
-    checked = 0
+    # the per-CoP report is for the group itself: nothing is hidden, small n included
     for _, r in rel.iterrows():
         cell = shown[(r.construct, r.wave)]
-        if r.construct not in small:
-            assert cell["n"] == str(int(r.n))
-            assert cell["alpha"] == f"{r.alpha:.2f}"
-            checked += 1
-        else:  # small n, or the other wave of a small one (complementary): hidden
-            assert cell["n"] == "–"
-    assert checked >= 1
+        assert cell["n"] == str(int(r.n))
+        assert cell["alpha"] == fmt(r.alpha, "alpha")
 
 
 def test_levels_equal_analysis(store, cop_html):
@@ -248,7 +242,7 @@ def test_cross_report_row_and_chart_limits(store, all_html, monkeypatch):
     """With more CoPs than the limits, per-CoP tables keep the rows of the chosen CoPs
     (numbers unchanged), say how many rows were left out, and per-CoP charts give way to
     the chart per country and a note; summaries still use every CoP."""
-    import cocope_kit.report as rep
+    import cocope_kit.report_common as rep
 
     monkeypatch.setattr(rep, "CROSS_COP_ROWS", 2)
     monkeypatch.setattr(rep, "CROSS_COP_CHARTS", 2)
@@ -304,8 +298,10 @@ def test_cross_report_within_limits_has_no_notes(all_html):
 def test_consent_statement(cop_html, all_html):
     assert "1 person is left out because consent/assent is missing, pending, refused or withdrawn" \
         in cop_html
-    assert "2 people are left out because consent/assent is missing, pending, refused or " \
-        "withdrawn" in all_html
+    # for outside readers, fewer than k people left out is not counted (a small cell)
+    assert "Fewer than 5 people are left out because consent/assent is missing, pending, " \
+        "refused or withdrawn" in all_html
+    assert "2 people are left out" not in all_html
 
 
 def test_excluded_member_absent(store, cop_html):
@@ -332,41 +328,40 @@ def test_user_text_is_escaped(cop_html):
     assert "<script" not in cop_html.lower()
 
 
-def test_small_role_group_suppressed_with_complement(store):
-    """pt-porto has 2 students: their cells are hidden, and so is enough else that the
-    whole-group totals do not give them away."""
+def test_cop_report_is_for_the_group_and_hides_nothing(store):
+    """The per-CoP report's audience is the group itself (DESIGN section 7): pt-porto's 2
+    students are shown like everyone else (the attendance grid shows each member anyway),
+    and the report says it stays within the CoP (issue 15, finding 1)."""
     html_text = report_html(store, cop_id="pt-porto", as_of=AS_OF)
     p = parse(html_text)
-    t = consented(store, "pt-porto")
-    resp = t["response"][t["response"].instrument_id == "cop_climate"]
-    ans = t["answer"][t["answer"].response_id.isin(resp.response_id)]
-    raw = analysis.construct_scores(analysis.scale_scores(resp, ans, "cop_climate"),
-                                    by=("cop_id", "wave", "role_group"))
-    assert ((raw.role_group == "student") & (raw.n == 2)).any()
-    rows = p.tables["t-scores-role-group-cop-climate"]["rows"]
-    for (wave, construct), grp in pd.DataFrame(rows).groupby(["wave", "construct"]):
-        hidden = grp[grp["n"] == "–"]
-        stud = grp[grp.role_group == "student"]
-        r = raw[(raw.wave == wave) & (raw.construct == construct) & (raw.role_group == "student")]
-        if len(r) and 0 < r.n.iloc[0] < 5:
-            assert (stud["n"] == "–").all() and (stud["mean"] == "–").all()
-        if len(hidden) == 1:  # only allowed when the cell is the whole group, total hidden too
-            assert len(grp) == 1
-            total = [r for r in p.tables["t-scores-cop-climate"]["rows"]
-                     if r["wave"] == wave and r["construct"] == construct]
-            assert [r["n"] for r in total] == ["–"]
-    # the suppression is explained in a footnote
-    assert "Cells with fewer than 5 people are hidden" in html_text
-    # attendance by role group too
     att = p.tables["t-attendance-role-group"]["rows"]
-    assert [r["n"] for r in att if r["role_group"] == "student"] == ["–"]
-    assert sum(r["n"] == "–" for r in att) != 1
+    assert [r["n"] for r in att if r["role_group"] == "student"] == ["2"]
+    assert all("–" not in r.values() for r in att)
+    assert "suppressed" not in {c for r in att for c in r}
+    assert "For the CoP itself: keep it within the CoP." in html_text
+    assert "This report is for the CoP itself" in html_text
+
+
+def test_cross_report_hides_small_role_groups_with_complement(store, all_html):
+    """pt-porto has 2 students and 1 family member: in the cross-CoP report every number
+    about them is hidden, and no role group of a CoP is the only hidden one of its CoP."""
+    p = parse(all_html)
+    att = p.tables["t-attendance-role-group"]["rows"]
+    for _cop_id, grp in pd.DataFrame(att).groupby("cop_id"):
+        hidden = grp[grp["n"] == "–"]
+        assert set(grp.loc[grp.role_group != "professional", "n"]) <= {"–"}
+        assert len(hidden) != 1
+        assert set(hidden["suppressed"]) <= {"small cell", "complementary"}
+    voice = {r["cop_id"]: r for r in p.tables["t-voice-equity"]["rows"]}
+    assert voice["pt-porto"]["student_share_of_members"] == "–"
+    assert "Numbers about fewer than 5 people are hidden" in all_html
 
 
 def test_min_cell_changes_suppression(store):
-    p = parse(report_html(store, cop_id="pt-porto", min_cell=1, as_of=AS_OF))
+    p = parse(report_html(store, min_cell=1, as_of=AS_OF))
     att = p.tables["t-attendance-role-group"]["rows"]
-    assert [r["n"] for r in att if r["role_group"] == "student"] == ["2"]
+    assert [r["n"] for r in att if r["cop_id"] == "pt-porto" and r["role_group"] == "student"
+            ] == ["2"]
 
 
 def test_forgotten_member_absent_everywhere(tmp_path):
