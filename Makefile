@@ -7,6 +7,8 @@ DEMO_DB := data/demo.sqlite
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 FORMS_PORT ?= 8866
+PORT ?= $(FORMS_PORT)
+HOST ?= 127.0.0.1
 STORE ?= $(DEMO_DB)
 
 .PHONY: help venv test-env system-packages demo test lab forms lint clean bench lock messages
@@ -15,7 +17,7 @@ help:
 	@echo "make demo   set up .venv, write the demo store $(DEMO_DB) and summarise it"
 	@echo "make test   set up .venv with test extras and run every test"
 	@echo "make lab    open JupyterLab on notebooks/ (http://127.0.0.1:8888)"
-	@echo "make forms  serve the participant forms with Voila (http://127.0.0.1:$(FORMS_PORT))"
+	@echo "make forms  serve the participant forms to invitation links (STORE=, HOST=, PORT=)"
 	@echo "make lint   ruff check"
 	@echo "make messages  extract the texts to translate and update the catalogs (cocope_kit/locale)"
 	@echo "make lock   refresh requirements/lock.txt from pyproject.toml (uv pip compile)"
@@ -81,19 +83,14 @@ test: test-env system-packages
 lab: venv
 	cd notebooks && ../$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser $(ROOT_FLAG)
 
-# Participant forms (Voila, code and tracebacks hidden). Links look like
-#   http://127.0.0.1:$(FORMS_PORT)/voila/render/survey.ipynb?cop=at-graz&instrument=cop_climate&wave=post&lang=de
-#   http://127.0.0.1:$(FORMS_PORT)/voila/render/network.ipynb?cop=at-graz&wave=followup&rater=at-graz:p1
-# (parameters: cocope_kit/widgets/participant.py). STORE=... serves another store.
-# iopub_timeout: nbclient's default of 4 s loses a form's output when a whole class opens
-# the link at once on a small laptop (the page then stays empty).
+# Participant forms: only invitation links open a form (cards: cocope invite, or notebook 03).
+#   make forms STORE=data/school.sqlite HOST=0.0.0.0 PORT=8866
+# HOST=0.0.0.0 serves the school network (the address for the cards is printed).
 forms: venv
 	@if [ ! -f "$(STORE)" ]; then \
 	  if [ "$(STORE)" = "$(DEMO_DB)" ]; then $(BIN)/cocope demo --out $(DEMO_DB); \
 	  else echo "store $(STORE) not found" >&2; exit 1; fi; fi
-	COCOPE_STORE=$(abspath $(STORE)) $(BIN)/voila notebooks/forms --no-browser \
-	  --Voila.ip=127.0.0.1 --port=$(FORMS_PORT) --show_tracebacks=False \
-	  --VoilaExecutor.iopub_timeout=60
+	$(BIN)/cocope forms --store $(STORE) --host $(HOST) --port $(PORT)
 
 # Stores are generated once into out/bench/ (cocope demo, seed 0) and reused.
 bench: test-env

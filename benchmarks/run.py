@@ -2,7 +2,7 @@
 
 Usage: ``python -m benchmarks.run [--only NAME ...]`` from the repository root.
 Names: catalogue, alpha, likert, agreement, reports, import, notebooks,
-concurrency. Stores come from ``cocope demo`` into ``out/bench/`` (reused when
+concurrency, forms. Stores come from ``cocope demo`` into ``out/bench/`` (reused when
 present for the same seed). Results: ``out/bench/results.json`` and
 ``out/bench/results.md``. A comparison whose two sides give different numbers
 stops with an error (exit code 1): its time would mean nothing.
@@ -19,7 +19,7 @@ import sys
 import time
 import traceback
 
-from . import agreement, alpha, catalogue, concurrency, likert, startup
+from . import agreement, alpha, catalogue, concurrency, forms, likert, startup
 from ._common import (
     CACHE,
     LARGE,
@@ -33,7 +33,7 @@ from ._common import (
 )
 
 NAMES = ("catalogue", "alpha", "likert", "agreement", "reports", "import", "notebooks",
-         "concurrency")
+         "concurrency", "forms")
 
 
 def machine() -> dict:
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": startup.bench_import,
         "notebooks": startup.bench_notebooks,
         "concurrency": concurrency.bench,
+        "forms": forms.bench,
     }
     rows: list[Row] = []
     failed: list[str] = []

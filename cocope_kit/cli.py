@@ -153,9 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--country", action="append", help="ISO country code, e.g. AT (repeat for several)")
     s.add_argument("--cop", action="append", help="cop_id (repeat for several)")
 
-    s = sub.add_parser("notebooks", help="copy the notebooks and participant forms into a folder",
-                       description="Copy the notebooks of the CoP cycle (00-05) and the "
-                       "participant forms (forms/) into a working folder, for use with "
+    s = sub.add_parser("notebooks", help="copy the notebooks into a folder",
+                       description="Copy the notebooks of the CoP cycle (00-05) into a "
+                       "working folder, for use with "
                        "'jupyter lab' there. A notebook you changed is never overwritten "
                        "without --force.")
     s.add_argument("--out", required=True, type=Path, help="working folder (created when missing)")
@@ -173,7 +173,153 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--paper", choices=["A3", "A4"], default="A3", help="landscape (default A3)")
     s.add_argument("--language", help="en, de, nl, pt or sk (default: the CoP's language)")
     s.add_argument("--as-of", help="day the tree shows (YYYY-MM-DD; default today)")
+    _add_form_commands(sub)
     return p
+
+
+# ---------------------------------------------------------------- participant forms (issue 14)
+
+
+def _add_form_commands(sub) -> None:
+    s = sub.add_parser("invite", help="create invitation cards (QR code and one-use link) for a form",
+                       description="Create one invitation per member (or N anonymous cards) for a "
+                       "questionnaire or the collaboration network, and write printable A4 cards. "
+                       "Members without consent (students: without assent) are refused. The links "
+                       "are shown only now: the store keeps a hash of each token.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--cop", required=True, help="cop_id")
+    s.add_argument("--instrument", required=True,
+                   help="questionnaire id, or collaboration_network for the network form")
+    s.add_argument("--wave", required=True, help="pre, post, ...")
+    who = s.add_mutually_exclusive_group(required=True)
+    who.add_argument("--all-members", action="store_true", help="every current member")
+    who.add_argument("--member", nargs="+", metavar="ID", help="these member ids")
+    who.add_argument("--anonymous", type=int, metavar="N", help="N anonymous cards")
+    s.add_argument("--language", help="two-letter code (default: the CoP's language)")
+    s.add_argument("--audience", choices=("student", "adult"),
+                   help="student: easy-read wording (default: from each member's role)")
+    s.add_argument("--base-url", help="address of 'cocope forms' as phones reach it, e.g. "
+                   "http://192.168.1.20:8866 (default: this computer's network address)")
+    s.add_argument("--expires", type=float, default=14, metavar="DAYS",
+                   help="days the links stay valid (default 14)")
+    s.add_argument("--names", action="store_true", help="print names instead of pseudonyms")
+    s.add_argument("--out", required=True, type=Path, help="cards page to write (.html)")
+    s.add_argument("--links", type=Path, help="also write a CSV with columns member, url")
+
+    s = sub.add_parser("invitations", help="who has answered: the invitation cards of a CoP; "
+                       "revoke or reissue a card",
+                       description="List the cards of a CoP (pseudonym or 'anonymous card N', "
+                       "form, wave, opened, answered, expires) with totals. --revoke makes a "
+                       "card's link open nothing; --reissue revokes a card and writes a new one "
+                       "to --out.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--cop", required=True, help="cop_id")
+    s.add_argument("--wave", help="only this wave")
+    s.add_argument("--revoke", action="append", metavar="INVITATION_ID", default=[],
+                   help="revoke this card (repeat for several)")
+    s.add_argument("--reissue", action="append", metavar="INVITATION_ID", default=[],
+                   help="revoke this card and make a new one (repeat; needs --out)")
+    s.add_argument("--out", type=Path, help="cards page for the reissued cards (.html)")
+    s.add_argument("--links", type=Path, help="CSV of the reissued cards' links")
+    s.add_argument("--base-url", help="as for 'cocope invite'")
+    s.add_argument("--names", action="store_true", help="print names instead of pseudonyms")
+
+    s = sub.add_parser("forms", help="serve the participant forms (invitation links only)",
+                       description="Serve the participant forms of a store: a link opens its "
+                       "form only with a valid invitation token; nothing else is served. "
+                       "Default: this computer only (127.0.0.1); --host 0.0.0.0 for the school "
+                       "network.")
+    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    s.add_argument("--certfile", help="TLS certificate (PEM) for HTTPS")
+    s.add_argument("--keyfile", help="TLS private key (PEM) for HTTPS")
+
+
+def _base_url(given: str | None) -> str:
+    if given:
+        return given
+    from .formserver import lan_address
+
+    lan = lan_address()
+    url = f"http://{lan or '127.0.0.1'}:8866"
+    print(f"note: links use {url}; give --base-url if 'cocope forms' runs elsewhere",
+          file=sys.stderr)
+    return url
+
+
+def _write_cards(cards, a, base_url: str) -> None:
+    from .cards import write_cards, write_links
+
+    print(f"wrote {len(cards)} cards to {write_cards(cards, a.out, base_url, names=a.names)}")
+    if a.links:
+        print(f"wrote links to {write_links(cards, a.links, base_url)}")
+
+
+def _cmd_invite(a) -> int:
+    from .invitations import create_invitations, invitation_url
+
+    store = _existing_store(a.store)
+    base_url = _base_url(a.base_url)
+    invitation_url(base_url, "x")  # a bad --base-url fails before anything is created
+    members = "all" if a.all_members else a.member
+    if a.all_members:
+        from .invitations import invitable_members
+
+        out = invitable_members(store, a.cop)
+        for r in out[~out["included"]].itertuples():
+            print(f"note: no card for {r.pseudonym} ({r.reason})", file=sys.stderr)
+    cards = create_invitations(store, a.cop, a.instrument, a.wave, members=members,
+                               anonymous=a.anonymous or 0, language=a.language,
+                               audience=a.audience, expires_days=a.expires)
+    _write_cards(cards, a, base_url)
+    return EXIT_OK
+
+
+def _cmd_invitations(a) -> int:
+    import pandas as pd
+
+    from .errors import UsageError
+    from .invitations import invitation_url, progress, progress_totals, reissue, revoke
+
+    store = _existing_store(a.store)
+    if a.reissue and not a.out:
+        raise UsageError("--reissue writes new cards: give --out cards.html")
+    base_url = _base_url(a.base_url) if a.reissue else None
+    if base_url:
+        invitation_url(base_url, "x")
+    known = set(progress(store, a.cop)["invitation_id"])
+    for inv_id in [*a.revoke, *a.reissue]:
+        if inv_id not in known:
+            raise UsageError(f"no invitation {inv_id!r} in CoP {a.cop!r}; "
+                             "run 'cocope invitations' without options for the ids")
+    for inv_id in a.revoke:
+        revoke(store, inv_id)
+        print(f"revoked {inv_id}")
+    if a.reissue:
+        cards = [reissue(store, inv_id) for inv_id in a.reissue]
+        _write_cards(cards, a, base_url)
+    table = progress(store, a.cop, wave=a.wave)
+    if table.empty:
+        print(f"no invitations for CoP {a.cop}" + (f", wave {a.wave}" if a.wave else ""))
+        return EXIT_OK
+    shown = table.assign(expires=table["expires_at"].str[:10],
+                         opened=table["opened"].map({True: "yes", False: ""}),
+                         answered=table["answered"].map({True: "yes", False: ""}))
+    cols = ["card", "form", "wave", "opened", "answered", "expires", "status", "invitation_id"]
+    with pd.option_context("display.width", 200, "display.max_rows", 1000,
+                           "display.max_colwidth", 40):
+        print(shown[cols].to_string(index=False))
+        print()
+        print(progress_totals(table).to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_forms(a) -> int:
+    from .formserver import serve
+
+    serve(a.store, host=a.host, port=a.port, certfile=a.certfile, keyfile=a.keyfile)
+    return EXIT_OK
 
 
 def _existing_store(path: Path):
@@ -417,6 +563,9 @@ _COMMANDS = {
     "report": _cmd_report,
     "notebooks": _cmd_notebooks,
     "poster": _cmd_poster,
+    "invite": _cmd_invite,
+    "invitations": _cmd_invitations,
+    "forms": _cmd_forms,
 }
 
 

@@ -1733,10 +1733,10 @@ REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def notebook_store_path() -> Path:
-    """Where notebooks and participant forms find their store.
+    """Where the notebooks find their store.
 
-    The environment variable ``COCOPE_STORE`` names the file when set (``make
-    forms`` and the test suite set it); otherwise
+    The environment variable ``COCOPE_STORE`` names the file when set (the
+    test suite sets it); otherwise
     :func:`cocope_kit.workspace.default_store_path` decides: the store of a working
     folder made by ``cocope notebooks``, or ``data/demo.sqlite`` in a clone.
 

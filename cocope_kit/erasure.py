@@ -370,6 +370,7 @@ def forget(store, member_id: str) -> dict[str, int]:
         mentions = Mentions(member_id, name, pseudonym, keep=keep)
         touched: dict[str, set] = {}  # table -> rowids deleted or changed
         _delete_own_rows(con, member_id, touched)
+        _delete_invitations(con, member_id, touched)
         _scrub_texts(con, mentions, cop_id, touched)
         con.execute(
             "INSERT INTO audit (audit_id, at, action, table_name, row_id, detail) "
@@ -434,6 +435,15 @@ def _delete_own_rows(con, member_id: str, touched: dict[str, set]) -> None:
             touched.setdefault("submission", set()).update(subs)
         _delete_rowids(con, table, ids)
         touched.setdefault(table, set()).update(ids)
+
+
+def _delete_invitations(con, member_id: str, touched: dict[str, set]) -> None:
+    """Delete the person's invitation cards (a service table, outside TABLE_ORDER)."""
+    ids = [r[0] for r in con.execute("SELECT rowid FROM invitation WHERE member_id = ?",
+                                     (member_id,))]
+    _delete_rowids(con, "invitation", ids)
+    if ids:
+        touched.setdefault("invitation", set()).update(ids)
 
 
 def _rowids_referring(con, child: str, ccol: str, parent: str, pcol: str,

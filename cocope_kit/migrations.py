@@ -294,8 +294,37 @@ CREATE TABLE submission (
 );
 """
 
+# Invitations to the participant forms (issue 14). Only a hash of the token is kept;
+# member_id is empty for an anonymous card. Deleting a member (forget) deletes
+# their invitations too (no ON DELETE clause: store.forget deletes them).
+_V3 = """
+CREATE TABLE invitation (
+    invitation_id TEXT NOT NULL,
+    cop_id TEXT NOT NULL,
+    form TEXT NOT NULL,
+    wave TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    language TEXT NOT NULL,
+    member_id TEXT,
+    card_no INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    opened_at TEXT,
+    used_at TEXT,
+    revoked_at TEXT,
+    token_hash TEXT NOT NULL,
+    PRIMARY KEY (invitation_id),
+    FOREIGN KEY (cop_id) REFERENCES cop(cop_id) DEFERRABLE INITIALLY DEFERRED,
+    FOREIGN KEY (member_id) REFERENCES member(member_id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ix_invitation_token_hash ON invitation(token_hash);
+CREATE INDEX IF NOT EXISTS ix_invitation_cop_id ON invitation(cop_id, wave);
+CREATE INDEX IF NOT EXISTS ix_invitation_member_id ON invitation(member_id);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables of the data model", _V1),
     (2, "indexes on references; submission keys for idempotent form submits", _V2),
+    (3, "invitations to the participant forms (token hashes only)", _V3),
 )
 """(version, name, SQL) in the order they are applied."""

@@ -77,6 +77,7 @@ __all__ = [
     "Table",
     "TABLES",
     "TABLE_ORDER",
+    "SERVICE_TABLES",
     "TEXT_DTYPE",
     "COUNTRIES",
     "ID_PATTERN",
@@ -547,6 +548,34 @@ TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 
 TABLE_ORDER: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST)
 """Tables in an order where every table comes after the tables it refers to."""
+
+
+SERVICE_TABLES: dict[str, Table] = {t.name: t for t in [
+    Table(
+        "invitation",
+        (
+            C("invitation_id", required=True, description=_ID),
+            C("cop_id", required=True, ref=("cop", "cop_id")),
+            C("form", required=True, description="an instrument id or collaboration_network"),
+            C("wave", required=True),
+            C("audience", required=True, description="all, professional, student or family"),
+            C("language", required=True, pattern=_LANG),
+            C("member_id", ref=("member", "member_id"), description="blank on an anonymous card"),
+            C("card_no", "int", required=True, min=1,
+              description="number of the card among the CoP's cards (anonymous card 3)"),
+            C("created_at", "timestamp", required=True),
+            C("expires_at", "timestamp", required=True),
+            C("opened_at", "timestamp", description="first time the link was opened"),
+            C("used_at", "timestamp", description="when the answers were stored"),
+            C("revoked_at", "timestamp"),
+            C("token_hash", required=True, description="SHA-256 of the token (hex)"),
+        ),
+        ("invitation_id",),
+        "A one-use invitation to a participant form; the token itself is never stored.",
+    ),
+]}
+"""Tables the store keeps for running the kit, not part of the data model (DESIGN section 3):
+not imported, exported, merged or analysed. Written by :mod:`cocope_kit.invitations`."""
 
 
 def _table(name: str) -> Table:

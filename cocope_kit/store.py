@@ -797,7 +797,7 @@ def open_store(path: str | os.PathLike = ":memory:") -> Store:
     Examples
     --------
     >>> import cocope_kit as ck
-    >>> ck.open_store(":memory:").schema_version
-    2
+    >>> ck.open_store(":memory:").schema_version == LATEST_VERSION
+    True
     """
     return Store(path)

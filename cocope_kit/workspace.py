@@ -1,7 +1,7 @@
 """A working folder for the notebooks, for people who installed the kit with pip.
 
 A clone of the repository has ``notebooks/`` (the facilitator's and researcher's
-notebooks 00-05) and ``notebooks/forms/`` (the participant forms). A wheel carries
+notebooks 00-05; participants answer through ``cocope forms``, not a notebook). A wheel carries
 the same files as package data (``cocope_kit/_notebooks``). :func:`copy_notebooks`
 (``cocope notebooks --out DIR``) copies them into a folder of the user's choice and
 writes a small marker file, ``cocope-workspace.json``, that tells the notebooks
@@ -19,8 +19,8 @@ Examples
 >>> result = copy_notebooks(out)
 >>> sorted(p.name for p in out.glob("*.ipynb"))[:2]
 ['00_start_here.ipynb', '01_domain_shared_goal.ipynb']
->>> (out / "forms").is_dir(), (out / "cocope-workspace.json").is_file()
-(True, True)
+>>> (out / "cocope-workspace.json").is_file()
+True
 >>> copy_notebooks(out).copied   # a second copy finds every file unchanged
 ()
 """
@@ -78,16 +78,15 @@ def notebooks_dir() -> Path:
 
 
 def _shipped_files() -> list[Path]:
-    """Paths relative to :func:`notebooks_dir` of the notebooks and the participant forms."""
+    """Paths relative to :func:`notebooks_dir` of the notebooks."""
     src = notebooks_dir()
     missing = [name for name in NOTEBOOKS if not (src / name).is_file()]
-    forms = sorted(p.relative_to(src) for p in (src / "forms").glob("*.ipynb"))
-    if missing or not forms:
+    if missing:
         raise CocopeError(
             f"the notebooks are missing from this installation ({src}: "
-            f"{', '.join(missing) or 'forms/*.ipynb'}); reinstall cocope_kit"
+            f"{', '.join(missing)}); reinstall cocope_kit"
         )
-    return [Path(name) for name in NOTEBOOKS] + forms
+    return [Path(name) for name in NOTEBOOKS]
 
 
 @dataclass(frozen=True)
@@ -114,12 +113,12 @@ class CopyResult:
 
 def copy_notebooks(out: str | os.PathLike, *, force: bool = False,
                    store: str | os.PathLike | None = None) -> CopyResult:
-    """Copy the notebooks (00-05) and the participant forms into a working folder.
+    """Copy the notebooks (00-05) into a working folder.
 
     Parameters
     ----------
     out : path
-        The folder; created when missing. Notebooks go to ``out/``, forms to ``out/forms/``.
+        The folder; created when missing.
     force : bool, default False
         Overwrite notebooks in ``out`` that differ from the shipped ones (changed by
         the user). Without it such files are listed in the error and nothing is copied.

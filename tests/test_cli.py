@@ -182,3 +182,114 @@ def test_console_script_runs_as_a_process(tmp_path):
 def test_parser_builds_once_per_call():
     assert build_parser() is not build_parser()
     assert isinstance(pd.__version__, str)
+
+
+# ---------------------------------------------------------------- invite, invitations (issue 14)
+
+
+@pytest.fixture
+def school(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent / "browser"))
+    from _store import make_store
+
+    path = tmp_path / "forms.sqlite"
+    make_store(path)
+    return path
+
+
+def test_invite_writes_cards_and_links(school, tmp_path, capsys):
+    cards, links = tmp_path / "cards.html", tmp_path / "links.csv"
+    code, out, err = run(["invite", "--store", school, "--cop", "at-test", "--instrument",
+                          "cop_climate", "--wave", "post", "--all-members", "--base-url",
+                          "http://10.0.0.5:8866", "--out", cards, "--links", links], capsys)
+    assert code == 0, err
+    assert "wrote 5 cards" in out and "no card for Teacher G (consent withdrawn)" in err
+    table = pd.read_csv(links, keep_default_na=False)
+    assert table.columns.tolist() == ["member", "url"]
+    assert table["member"].tolist() == ["Teacher A", "Student B", "Parent C", "Teacher D",
+                                        "Helper E"]
+    assert table["url"].str.fullmatch(r"http://10\.0\.0\.5:8866/\?t=[A-Za-z0-9_-]{22}").all()
+    page = cards.read_text(encoding="utf-8")
+    assert page.count("<svg") == 5 and page.count('class="card"') == 5
+    assert "Für: Teacher A" in page and "Anna Berger" not in page  # pseudonyms, no names
+    assert "Klima in unserer" in page  # the form's title in the CoP's language
+    for url in table["url"]:
+        assert url in page
+    # the tokens themselves are nowhere in the store
+    with ck.open_store(school) as s:
+        dump = "\n".join(s._con.iterdump())
+    assert not any(u.split("t=")[1] in dump for u in table["url"])
+
+
+def test_invite_names_and_anonymous_cards(school, tmp_path, capsys):
+    cards = tmp_path / "c.html"
+    code, _, err = run(["invite", "--store", school, "--cop", "at-test", "--instrument",
+                        "cop_climate", "--wave", "post", "--member", "at-test:m1", "--names",
+                        "--base-url", "http://h:1", "--out", cards], capsys)
+    assert code == 0, err
+    assert "Für: Anna Berger" in cards.read_text(encoding="utf-8")
+    links = tmp_path / "a.csv"
+    code, _, err = run(["invite", "--store", school, "--cop", "at-test", "--instrument",
+                        "working_together", "--wave", "post", "--anonymous", "3", "--language",
+                        "pt", "--audience", "student", "--base-url", "http://h:1",
+                        "--out", cards, "--links", links], capsys)
+    assert code == 0, err
+    page = cards.read_text(encoding="utf-8")
+    assert pd.read_csv(links, keep_default_na=False)["member"].tolist() == ["", "", ""]
+    assert "Cartão 2" in page and "Cartão 3" in page and "Para:" not in page
+    assert '<html lang="pt">' in page
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--member", "at-test:m7"], "consent withdrawn"),
+    (["--member", "at-test:m99"], "not members of CoP"),
+    (["--anonymous", "2", "--base-url", "ftp://x"], "base URL"),
+])
+def test_invite_refuses_with_exit_1(school, tmp_path, capsys, extra, message):
+    code, _, err = run(["invite", "--store", school, "--cop", "at-test", "--instrument",
+                        "cop_climate", "--wave", "post", *extra, "--out", tmp_path / "c.html"],
+                       capsys)
+    assert code == 1 and message in err and "Traceback" not in err
+    assert not (tmp_path / "c.html").exists()
+    with ck.open_store(school) as s:
+        assert s._con.execute("SELECT count(*) FROM invitation").fetchone()[0] == 0
+
+
+def test_invitations_lists_revokes_and_reissues(school, tmp_path, capsys):
+    for who in (["--member", "at-test:m1"], ["--anonymous", "2"]):
+        code, _, err = run(["invite", "--store", school, "--cop", "at-test", "--instrument",
+                            "cop_climate", "--wave", "post", *who, "--base-url", "http://h:1",
+                            "--out", tmp_path / "c.html"], capsys)
+        assert code == 0, err
+    code, out, _ = run(["invitations", "--store", school, "--cop", "at-test"], capsys)
+    assert code == 0
+    assert "Teacher A" in out and "anonymous card 3" in out and "Anna" not in out
+    with ck.open_store(school) as s:
+        ids = s._con.execute("SELECT invitation_id FROM invitation ORDER BY card_no").fetchall()
+    first, second = ids[0][0], ids[1][0]
+    code, out, _ = run(["invitations", "--store", school, "--cop", "at-test", "--revoke", first],
+                       capsys)
+    assert code == 0 and f"revoked {first}" in out
+    code, out, err = run(["invitations", "--store", school, "--cop", "at-test", "--reissue",
+                          second], capsys)
+    assert code == 1 and "--out" in err
+    code, out, err = run(["invitations", "--store", school, "--cop", "at-test", "--reissue",
+                          second, "--out", tmp_path / "new.html", "--base-url", "http://h:1"],
+                         capsys)
+    assert code == 0, err
+    assert "wrote 1 cards" in out and "anonymous card 4" in out
+    assert "Karte 4" in (tmp_path / "new.html").read_text(encoding="utf-8")
+    def line(card):
+        return next(ln for ln in out.splitlines() if ln.strip().startswith(card))
+
+    assert "revoked" in line("Teacher A") and "revoked" in line("anonymous card 2")
+    assert "waiting" in line("anonymous card 4")
+    code, _, err = run(["invitations", "--store", school, "--cop", "at-test", "--revoke", "nope"],
+                       capsys)
+    assert code == 1 and "no invitation 'nope'" in err
+
+
+def test_forms_refuses_a_missing_store(tmp_path, capsys):
+    code, _, err = run(["forms", "--store", tmp_path / "none.sqlite"], capsys)
+    assert code == 1 and "not found" in err
+    assert not (tmp_path / "none.sqlite").exists()

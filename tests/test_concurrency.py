@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import cocope_kit as ck
+import cocope_kit.store  # noqa: F401  (ck.store.MIGRATIONS)
 
 COP = {"cop_id": "be-1", "name": "Reading buddies", "school": "GO! Gent", "country": "BE",
        "language": "nl", "created_on": "2026-01-12"}
@@ -108,7 +109,7 @@ OPENER = textwrap.dedent("""
     while not (folder / "go").exists():
         time.sleep(0.001)
     s = ck.open_store(path)
-    assert s.schema_version == 2, s.schema_version
+    assert s.schema_version == cocope_kit.store.LATEST_VERSION, s.schema_version
     s.close()
 """)
 
@@ -126,7 +127,7 @@ def test_many_processes_create_the_same_new_store_at_once(tmp_path):
         for code, err in results:
             assert code == 0, err
         with ck.open_store(path) as s:
-            assert s.migrations().version.tolist() == [1, 2]
+            assert s.migrations().version.tolist() == [m[0] for m in ck.store.MIGRATIONS]
             assert s._con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -20,10 +20,12 @@ RANK = {
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
+    "invitations": 4,
     "erasure": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "report_common": 6, "report_sections": 6, "report_cop": 6, "report_cross": 6,
+    "cards": 6, "formserver": 6,
     "cli": 7,
 }
 HEAVY = ("matplotlib", "scipy", "ipywidgets", "networkx")
@@ -49,6 +51,9 @@ FORBIDDEN = {
     "harvest_doc": ("ipywidgets",),
     "exports": ("matplotlib", "ipywidgets"),
     "erasure": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
+    "invitations": ("matplotlib", "ipywidgets", "scipy"),
+    "cards": ("matplotlib", "ipywidgets"),
+    "formserver": ("matplotlib", "ipywidgets", "scipy"),
 }
 
 

@@ -133,16 +133,16 @@ def test_every_subpackage_the_instruments_and_the_notebooks_go_into_the_wheel():
     listed = set(data["tool"]["setuptools"]["packages"])
     on_disk = {".".join(p.parent.relative_to(ROOT).parts)
                for p in (ROOT / "cocope_kit").rglob("__init__.py")}
-    mapped = {"cocope_kit._instruments", "cocope_kit._notebooks", "cocope_kit._notebooks.forms"}
+    mapped = {"cocope_kit._instruments", "cocope_kit._notebooks"}
     assert on_disk | mapped == listed
     dirs = data["tool"]["setuptools"]["package-dir"]
     assert dirs == {"cocope_kit._instruments": "data/instruments",
-                    "cocope_kit._notebooks": "notebooks",
-                    "cocope_kit._notebooks.forms": "notebooks/forms"}
+                    "cocope_kit._notebooks": "notebooks"}
     pkg_data = data["tool"]["setuptools"]["package-data"]
     assert pkg_data["cocope_kit._instruments"] == ["*.yaml"]
-    assert pkg_data["cocope_kit._notebooks"] == pkg_data["cocope_kit._notebooks.forms"] == \
-        ["*.ipynb"]
+    assert pkg_data["cocope_kit._notebooks"] == ["*.ipynb"]
+    # the form server's templates and static files (issue 14) are package data of cocope_kit
+    assert {"templates/*.j2", "templates/static/*"} <= set(pkg_data["cocope_kit"])
     # a mapped folder holds data only: any .py file there would become a module of the wheel
     for folder in dirs.values():
         assert not list((ROOT / folder).glob("*.py")), folder

@@ -328,9 +328,9 @@ def test_self_reference_cascade(store, minimal_rows):
 
 # ---------------------------------------------------------------- migrations
 def test_new_store_is_at_latest_version(store):
-    assert store.schema_version == 2 == store_mod.LATEST_VERSION
+    assert store.schema_version == 3 == store_mod.LATEST_VERSION
     m = store.migrations()
-    assert m.version.tolist() == [1, 2]
+    assert m.version.tolist() == [1, 2, 3]
     assert m.columns.tolist() == ["version", "name", "applied_at"]
     assert m.name.str.len().min() > 0
 
@@ -386,10 +386,10 @@ def test_opening_a_v1_store_migrates_and_keeps_rows(tmp_path):
     with ck.Store(path, upto=1) as s:  # upto stops early: nothing happens
         assert s.schema_version == 1
     s = ck.open_store(path)
-    assert s.schema_version == 2
-    assert s.migrations().version.tolist() == [1, 2]
+    assert s.schema_version == 3
+    assert s.migrations().version.tolist() == [1, 2, 3]
     names = {r[0] for r in s._con.execute("SELECT name FROM sqlite_master")}
-    assert {"submission", "ix_member_cop_id", "ix_pair_rating_ratee_id"} <= names
+    assert {"submission", "ix_member_cop_id", "ix_pair_rating_ratee_id", "invitation"} <= names
     assert s.read("cop").name.tolist() == ["Recreio para todos"]
     m = s.read("member")
     assert m.name.tolist() == ["Maria Costa", "João Lima"]
@@ -404,7 +404,7 @@ def test_opening_a_v1_store_migrates_and_keeps_rows(tmp_path):
     assert s.write({"answer": []}, submission_key="k") == {"answer": 0}
     s.close()
     with ck.open_store(path) as again:  # reopening does not migrate twice
-        assert again.migrations().version.tolist() == [1, 2]
+        assert again.migrations().version.tolist() == [1, 2, 3]
         assert again.count("meeting") == 2
 
 
@@ -434,14 +434,15 @@ def test_missing_folder_raises(tmp_path):
 
 def test_failed_migration_is_rolled_back(tmp_store_path, monkeypatch):
     ck.open_store(tmp_store_path).close()
-    broken = (3, "broken", "CREATE TABLE extra (a TEXT); CREATE TABLE cop (a TEXT)")
+    nxt = store_mod.LATEST_VERSION + 1
+    broken = (nxt, "broken", "CREATE TABLE extra (a TEXT); CREATE TABLE cop (a TEXT)")
     monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS + (broken,))
-    monkeypatch.setattr(store_mod, "LATEST_VERSION", 3)
-    with pytest.raises(StoreError, match="migration 3 .broken. failed and was rolled back.*already exists"):
+    monkeypatch.setattr(store_mod, "LATEST_VERSION", nxt)
+    with pytest.raises(StoreError, match=f"migration {nxt} .broken. failed and was rolled back.*already exists"):
         store_mod.Store(tmp_store_path)
     monkeypatch.undo()
     with ck.open_store(tmp_store_path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == nxt - 1
         assert s._con.execute("SELECT name FROM sqlite_master WHERE name = 'extra'").fetchone() is None
 
 

@@ -1,6 +1,7 @@
 """A wheel, installed into a fresh venv outside the repository, gives the whole Jupyter workflow.
 
-Issue 13: pip users get the notebooks (00-05) and the participant forms as package data, and
+Issue 13: pip users get the notebooks (00-05), the instruments and the form server's templates
+as package data, and
 ``cocope notebooks --out DIR`` copies them into a working folder. The wheel is built from this
 checkout with ``pip wheel`` and installed with ``--no-deps`` into a new venv; the venv reaches
 the already-installed dependencies through a path file (installing them again would need the
@@ -56,16 +57,17 @@ def _run(py, work, *args):
                           env=env)
 
 
-def test_wheel_carries_the_notebooks_forms_and_instruments(wheel_venv):
+def test_wheel_carries_the_notebooks_templates_and_instruments(wheel_venv):
     import zipfile
 
     names = set(zipfile.ZipFile(wheel_venv[3]).namelist())
     for nb in ("00_start_here", "01_domain_shared_goal", "02_community_action_plan",
                "03_practice_collect", "04_practice_analysis", "05_cross_cop_evaluation"):
         assert f"cocope_kit/_notebooks/{nb}.ipynb" in names
-    forms = {n for n in names if n.startswith("cocope_kit/_notebooks/forms/")}
-    assert forms == {f"cocope_kit/_notebooks/forms/{p.name}"
-                     for p in (ROOT / "notebooks" / "forms").glob("*.ipynb")}
+    # the form server's page templates and static files (issue 14)
+    shipped = {f"cocope_kit/{p.relative_to(ROOT / 'cocope_kit').as_posix()}"
+               for p in (ROOT / "cocope_kit" / "templates").rglob("*") if p.is_file()}
+    assert len(shipped) >= 6 and shipped <= names
     assert not [n for n in names if n.startswith("cocope_kit/_notebooks") and n.endswith(".py")]
     assert "cocope_kit/_instruments/cop_climate.yaml" in names
     for lang in ("de", "nl", "pt", "sk"):  # the message catalogs of the five languages
@@ -89,12 +91,12 @@ def test_cocope_notebooks_from_the_wheel_copies_everything(wheel_venv):
     for p in (ROOT / "notebooks").rglob("*.ipynb"):
         rel = p.relative_to(ROOT / "notebooks")
         assert (x / rel).read_bytes() == p.read_bytes(), rel
-    n_forms = len(list((ROOT / "notebooks" / "forms").glob("*.ipynb")))
-    assert out.stdout.splitlines()[-2] == f"{6 + n_forms} copied, 0 unchanged, into X"
+    assert out.stdout.splitlines()[-2] == "6 copied, 0 unchanged, into X"
     assert json.loads((x / "cocope-workspace.json").read_text()) == {"store": "data/demo.sqlite"}
 
-    # the notebooks in X open X/data/demo.sqlite (the forms too, one folder down)
-    for cwd in (x, x / "forms"):
+    # the notebooks in X open X/data/demo.sqlite (also from a folder below X)
+    (x / "below").mkdir()
+    for cwd in (x, x / "below"):
         found = _run(py, cwd, "-c", "from cocope_kit.demo import notebook_store_path as p; "
                      "print(p())")
         assert found.stdout.strip() == str(x / "data" / "demo.sqlite"), found

@@ -1,7 +1,8 @@
 """Participant forms driven from Python: set widget values, click, look in the store.
 
-SurveyForm (questionnaires), PairRatingForm (collaboration network) and the
-participant pages that Voilà serves (query string -> form or friendly message).
+SurveyForm (questionnaires) and PairRatingForm (collaboration network), as a
+facilitator uses them in a notebook. The participant pages served by
+``cocope forms`` are tested in tests/test_formserver.py.
 """
 
 from __future__ import annotations
@@ -16,13 +17,6 @@ import cocope_kit as ck
 from cocope_kit.errors import UsageError, ValidationError
 from cocope_kit.widgets import PairRatingForm, SurveyForm
 from cocope_kit.widgets.network import build_pair_ratings, rating_targets
-from cocope_kit.widgets.participant import (
-    STORE_ENV,
-    network_widget,
-    query_params,
-    survey_instruments,
-    survey_widget,
-)
 from cocope_kit.widgets.survey import (
     DONT_KNOW,
     build_response,
@@ -63,15 +57,6 @@ def _rows() -> dict[str, list[dict]]:
 def cop_store(store):
     store.write(_rows())
     return store
-
-
-@pytest.fixture
-def store_file(tmp_path, monkeypatch):
-    path = tmp_path / "forms.sqlite"
-    with ck.open_store(path) as s:
-        s.write(_rows())
-    monkeypatch.setenv(STORE_ENV, str(path))
-    return path
 
 
 def _fill(form: SurveyForm, value: float = 4.0, **special) -> None:
@@ -440,78 +425,3 @@ def test_pair_ratings_refuse_self_and_strangers(cop_store):
                          "ratee_id": TEACHER, "level": 1}])
     with pytest.raises(ValidationError):
         cop_store.write({"pair_rating": bad})
-
-
-# ---------------------------------------------------------------- participant pages
-
-
-def test_query_params_are_read_from_voila_environment(monkeypatch):
-    monkeypatch.setenv("QUERY_STRING", "cop=at-1&instrument=cop_climate&wave=post&lang=de&x=1&x=2")
-    assert query_params() == {"cop": "at-1", "instrument": "cop_climate", "wave": "post",
-                              "lang": "de", "x": "2"}
-    assert query_params("") == {}
-    assert "collaboration_network" not in survey_instruments()
-    assert "working_together" in survey_instruments()
-
-
-def test_survey_page_builds_the_form_from_the_link(store_file):
-    page = survey_widget(query_params(
-        f"cop={COP}&instrument=cop_climate&wave=post&lang=de&audience=student"))
-    assert isinstance(page, SurveyForm)
-    assert page.language == "de" and page.audience == "student" and page.easy_read
-    # language defaults to the CoP's working language
-    page = survey_widget({"cop": COP, "instrument": "working_together", "wave": "pre"})
-    assert page.language == "de"
-    page = survey_widget({"cop": COP, "instrument": "working_together", "wave": "pre",
-                          "respondent": TEACHER, "easy_read": "no", "lang": "en"})
-    assert page.respondent == TEACHER and not page.easy_read
-
-
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({}, ["names no CoP", "at-1 (Pausenhof für alle)", "names no survey round",
-              "names no questionnaire", "working_together (Levels of working together)"]),
-        ({"cop": "zz", "instrument": "working_together", "wave": "pre"},
-         ["There is no CoP 'zz'", "at-1 (Pausenhof für alle)"]),
-        ({"cop": COP, "instrument": "collaboration_network", "wave": "pre"},
-         ["no questionnaire 'collaboration_network'", "cop_climate (Climate in our"]),
-        ({"cop": COP, "instrument": "cop_climate", "wave": "pre post"}, ["not a valid round"]),
-        ({"cop": COP, "instrument": "cop_climate", "wave": "pre", "lang": "klingon"},
-         ["is not a language code"]),
-        ({"cop": COP, "instrument": "cop_climate", "wave": "pre", "respondent": "x"},
-         ["respondent='x' is not a member"]),
-        ({"cop": COP, "instrument": "cop_climate", "wave": "pre", "audience": "kids"},
-         ["audience='kids' is not allowed"]),
-        ({"cop": COP, "instrument": "cop_climate", "wave": "pre", "respondent": WITHDRAWN},
-         ["withdrawn consent"]),
-    ],
-)
-def test_survey_page_explains_a_bad_link(store_file, params, expected):
-    page = survey_widget(params)
-    assert "cocope-message" in page._dom_classes
-    text = page.value.replace("&#x27;", "'")
-    # in the CoP's language (German here) once the CoP is known, else in English
-    title = ("Bitte die Moderation nach dem richtigen Link fragen" if params.get("cop") == COP
-             else "Please ask the facilitator for the right link")
-    assert title in text
-    for snippet in expected:
-        assert snippet in text
-    assert "Traceback" not in text
-
-
-def test_pages_without_a_store_say_so(tmp_path, monkeypatch):
-    monkeypatch.setenv(STORE_ENV, str(tmp_path / "missing.sqlite"))
-    page = survey_widget({"cop": COP, "instrument": "cop_climate", "wave": "pre", "lang": "de"})
-    assert "does not exist" in page.value
-    assert "Dieses Formular kann noch nicht geöffnet werden" in page.value
-    assert not (tmp_path / "missing.sqlite").exists()  # never creates an empty store
-
-
-def test_network_page(store_file):
-    page = network_widget({"cop": COP, "wave": "pre", "rater": PARENT, "lang": "en"})
-    assert isinstance(page, PairRatingForm) and PARENT not in page.ratee_ids
-    msg = network_widget({"cop": COP, "wave": "pre"})
-    assert "names nobody to answer" in msg.value
-    msg = network_widget({"cop": COP, "wave": "pre", "rater": "someone"})
-    assert "is not a member" in msg.value.replace("&#x27;", "'")

@@ -13,6 +13,7 @@ GoalBuilder               domain                 1 Domain
 ActionPlanEditor          community              2 Community
 SurveyForm                survey                 3 Practice (participants)
 PairRatingForm            network                3 Practice (participants)
+InvitationDesk            invitations            3 Practice (cards for the forms)
 CodingPanel               coding                 3 Practice (researchers)
 ReflectionJournal         practice               any meeting
 LessonLog                 practice               3 Practice
@@ -35,6 +36,7 @@ __all__ = [
     "GoalBuilder",
     "GoalMeasurementEntry",
     "IdeaBoard",
+    "InvitationDesk",
     "LessonLog",
     "PairRatingForm",
     "ReflectionJournal",
@@ -50,6 +52,7 @@ _WHERE = {
     "ActionPlanEditor": "community",
     "SurveyForm": "survey",
     "PairRatingForm": "network",
+    "InvitationDesk": "invitations",
     "CodingPanel": "coding",
     "ReflectionJournal": "practice",
     "LessonLog": "practice",

@@ -1,8 +1,9 @@
-"""One Voilà server per test session and one headless Chromium per test module.
+"""One forms server per test session and one headless Chromium per test module.
 
-The server serves ``notebooks/forms`` on a free port of 127.0.0.1 with a
-temporary store (``COCOPE_STORE``); it is started with ``subprocess.Popen``
-and stopped by its process id, also when a test or the start-up fails.
+The server is ``cocope forms`` on a free port of 127.0.0.1 with a temporary
+store; it is started with ``subprocess.Popen`` and stopped by its process id,
+also when a test or the start-up fails. Tests make their own invitations in
+that store (``forms.invite``).
 """
 
 from __future__ import annotations
@@ -17,21 +18,21 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _store import make_store  # noqa: E402
 
+import cocope_kit as ck  # noqa: E402
+from cocope_kit import invitations as inv  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 ROOT = Path(__file__).resolve().parents[2]
-FORMS_DIR = ROOT / "notebooks" / "forms"
-VOILA = Path(sys.executable).with_name("voila")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-START_TIMEOUT = 90
+START_TIMEOUT = 60
 
 
 def _free_port() -> int:
@@ -43,7 +44,7 @@ def _free_port() -> int:
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -52,14 +53,17 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @dataclass
-class Voila:
+class FormsServer:
     base_url: str
     store_path: Path
     log_path: Path
     proc: subprocess.Popen
 
-    def url(self, notebook: str, **params) -> str:
-        return f"{self.base_url}/voila/render/{notebook}?{urlencode(params)}"
+    def invite(self, form: str, wave: str, **kwargs) -> list[str]:
+        """Links of new invitations (``create_invitations`` keywords)."""
+        with ck.open_store(self.store_path) as s:
+            cards = inv.create_invitations(s, kwargs.pop("cop", "at-test"), form, wave, **kwargs)
+        return [inv.invitation_url(self.base_url, c.token) for c in cards]
 
     def log_tail(self, n: int = 40) -> str:
         lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -67,37 +71,32 @@ class Voila:
 
 
 @pytest.fixture(scope="session")
-def voila(tmp_path_factory):
-    if not VOILA.exists():
-        pytest.fail(f"voila is not installed next to {sys.executable}; run 'make test-env'")
-    tmp = tmp_path_factory.mktemp("voila")
+def forms(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("forms")
     store_path = tmp / "forms.sqlite"
     make_store(store_path)
     port = _free_port()
-    log_path = tmp / "voila.log"
-    env = dict(os.environ, COCOPE_STORE=str(store_path), PYTHONUNBUFFERED="1")
-    env.pop("QUERY_STRING", None)
-    # iopub_timeout: nbclient waits only 4 s (its default) for a cell's output after the
-    # execute reply; with many kernels starting at once on a small machine the form's
-    # output then gets lost ("Timeout waiting for IOPub output") and the page stays empty.
-    cmd = [str(VOILA), str(FORMS_DIR), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-           "--show_tracebacks=False", "--VoilaExecutor.iopub_timeout=60"]
+    log_path = tmp / "forms.log"
+    cmd = [sys.executable, "-c", "import sys; from cocope_kit.cli import main; sys.exit(main())",
+           "forms", "--store", str(store_path), "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp)
-    server = Voila(f"http://127.0.0.1:{port}", store_path, log_path, proc)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=tmp,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
+    server = FormsServer(f"http://127.0.0.1:{port}", store_path, log_path, proc)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"Voilà exited with code {proc.returncode}:\n{server.log_tail()}")
+                pytest.fail(f"cocope forms exited with code {proc.returncode}:\n"
+                            f"{server.log_tail()}")
             try:
-                with urllib.request.urlopen(server.base_url + "/", timeout=2) as r:
-                    if r.status == 200:
-                        break
+                urllib.request.urlopen(server.base_url + "/static/forms.css", timeout=2).close()
+                break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not answer within {START_TIMEOUT} s:\n{server.log_tail()}")
+                pytest.fail(f"cocope forms did not answer within {START_TIMEOUT} s:\n"
+                            f"{server.log_tail()}")
             time.sleep(0.2)
         yield server
     finally:

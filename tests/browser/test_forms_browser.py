@@ -1,219 +1,268 @@
-"""The participant forms in a real browser: Voilà + headless Chromium (Playwright, sync API).
+"""The participant forms in a real browser: ``cocope forms`` + headless Chromium at phone size.
 
-(a) a complete survey lands in the store; (b) a missing required answer stores
-nothing; (c) a double click stores one response; (d) ten participants
-submitting at once give ten responses; (e) every form works with the keyboard
-alone; (f) axe-core finds no violations; (g) screenshots for a human look
-(``tests/browser/screenshots/form_*.png``).
-
-Each test's page is opened ahead (see ``pages``) so that the kernels of
-several pages start side by side.
+Every test makes its own invitations (in its own wave) in the session's store
+and opens their links as a participant would, on a 390 x 844 viewport.
+Screenshots for a human look go to ``tests/browser/screenshots/forms_*.png``.
 """
 
 from __future__ import annotations
 
-import math
+import re
+import urllib.parse
+from pathlib import Path
 
 import pytest
 from _pages import (
-    VIEWPORT,
-    PagePool,
-    code_or_traceback_visible,
+    ACTIVE,
+    PHONE,
+    assert_axe_clean,
     fill_by_keyboard,
     fill_by_mouse,
-    full_screenshot,
     groups,
-    open_form,
+    open_page,
     ratings,
     responses,
-    submit_button,
-    wait_ready,
-    wait_thanks,
+    submit,
 )
-from _store import COP, RATEES, RATER
+from _store import COP, RATEES, RATER, STUDENT
+
+import cocope_kit as ck
+from cocope_kit.formserver import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
-FORMS = {
-    "survey_en": ("survey.ipynb", {"instrument": "working_together", "lang": "en"}),
-    "survey_de": ("survey.ipynb", {"instrument": "working_together", "lang": "de"}),
-    "climate_student_easy_read": ("survey.ipynb", {"instrument": "cop_climate", "lang": "en",
-                                                   "audience": "student"}),
-    "network": ("network.ipynb", {"rater": RATER, "lang": "en"}),
-}
-
-# test (name as pytest shows it) -> (page key = wave, form)
-SINGLE_PAGES = {
-    "test_a_complete_survey_is_stored": ("a-complete", "survey_en"),
-    "test_b_missing_required_answer_stores_nothing": ("b-missing", "survey_en"),
-    "test_c_double_click_stores_one_response": ("c-double", "survey_en"),
-    **{f"test_e_keyboard_only[{f}]": (f"e-keys-{f}", f) for f in FORMS},
-    **{f"test_f_axe_and_g_screenshot[{f}]": (f"f-axe-{f}", f) for f in FORMS},
-}
+SECRET_BITS = ["at-test", "Pausenhof", "Anna", "Gina", "withdrawn", "Traceback"]
 
 
-def _assert_axe_clean(page) -> None:
-    """axe-core (all rules of axe-playwright-python's default run) finds no violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+def _close(page) -> None:
+    page.context.close()
 
 
-def _url(voila, form: str, wave: str) -> str:
-    notebook, params = FORMS[form]
-    return voila.url(notebook, cop=COP, wave=wave, **params)
+def _children(pid: int) -> list[str]:
+    """Process ids of a process's children (a kernel would be one)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += (task / "children").read_text().split()
+    return out
 
 
-@pytest.fixture(scope="module")
-def pages(request, chromium, voila):
-    """Opens the pages of the selected tests of this module a few tests ahead."""
-    upcoming = []
-    for item in request.session.items:
-        if item.name in SINGLE_PAGES:
-            wave, form = SINGLE_PAGES[item.name]
-            upcoming.append((wave, _url(voila, form, wave)))
-    pool = PagePool(chromium, upcoming)
-    try:
-        yield pool
-    finally:
-        pool.close()
+def test_student_survey_is_stored_exactly_and_a_second_use_stores_nothing(forms, chromium,
+                                                                          screenshots):
+    (url,) = forms.invite("cop_climate", "b-student", members=[STUDENT])
+    page = open_page(chromium, url)
+    assert page.evaluate("document.documentElement.lang") == "de"
+    chosen = fill_by_mouse(page, choose=lambda n, k: n % k)
+    submit(page)
+    heading = page.locator("h1#message")
+    assert heading.inner_text() == "Vielen Dank!"
+    assert page.evaluate(ACTIVE)["id"] == "message"  # focus went to the thank-you text
+    page.screenshot(path=str(screenshots / "forms_thanks_de.png"))
+    resp, ans = responses(forms.store_path, "b-student")
+    assert resp[["respondent_id", "respondent_role", "instrument_id"]].values.tolist() == [
+        [STUDENT, "student", "cop_climate"]]
+    stored = {f"q:{r.item_id}": (r.text if r.text == "dont_know" else f"{r.value:g}")
+              for r in ans.itertuples()}
+    assert stored == chosen
+    # reload (the browser sends the answers again), the link again, a second tab
+    page.reload()
+    assert "Schon beantwortet" in page.inner_text("h1")
+    page.goto(url)
+    assert "Schon beantwortet" in page.inner_text("h1")
+    other = open_page(chromium, url)
+    assert "Schon beantwortet" in other.inner_text("h1")
+    assert len(responses(forms.store_path, "b-student")[0]) == 1
+    _close(page)
+    _close(other)
 
 
-@pytest.fixture
-def page_and_wave(request, pages, voila):
-    """The page of this test, ready; closed (and its kernel stopped) afterwards."""
-    wave, form = SINGLE_PAGES[request.node.name]
-    yield pages.take(wave, _url(voila, form, wave)), wave
-    pages.release(wave)
+def test_two_tabs_and_double_clicks_store_one_response(forms, chromium):
+    (url,) = forms.invite("working_together", "c-double", anonymous=1)
+    a, b = open_page(chromium, url), open_page(chromium, url)
+    fill_by_mouse(a)
+    chosen = fill_by_mouse(b, choose=lambda n, k: 1)
+    with a.expect_navigation():
+        a.locator("button.submit").dblclick()
+    assert a.inner_text("h1") == "Vielen Dank!"
+    # the other tab still shows its form; its submit comes too late
+    submit(b)
+    assert "Schon beantwortet" in b.inner_text("h1")
+    # a double submit that bypasses the page's script: the server stores nothing more
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["t"][0]
+    for _ in range(2):
+        r = b.request.post(forms.base_url + "/", form={"t": token, **chosen})
+        assert r.status == 200 and "Schon beantwortet" in r.text()
+    assert len(responses(forms.store_path, "c-double")[0]) == 1
+    _close(a)
+    _close(b)
 
 
-def test_a_complete_survey_is_stored(page_and_wave, voila, screenshots):
-    page, wave = page_and_wave
-    assert groups(page).count() == 13
-    page.select_option(".cocope-role select", label="Teacher")
-    # item n gets choice (n - 1) % 5; item 4 gets "Don't know" (the 6th choice)
-    fill_by_mouse(page, lambda n, k: 5 if n == 4 else (n - 1) % k)
-    assert page.inner_text(".cocope-progress") == "13 of 13 answered"
-    submit_button(page).click()
-    wait_thanks(page)
-    assert "Your answers have been saved" in page.inner_text(".cocope-form")
-    full_screenshot(page, screenshots / "form_thank_you.png")
-    _assert_axe_clean(page)
-
-    resp, ans = responses(voila.store_path, wave)
-    assert len(resp) == 1
-    r = resp.iloc[0]
-    assert (r.cop_id, r.instrument_id, r.instrument_version, r.language, r.respondent_role) == (
-        COP, "working_together", "1.0", "en", "teacher")
-    assert len(ans) == 13
-    by_item = ans.set_index("item_id")
-    assert math.isnan(by_item.loc["wt_coop_4", "value"])
-    assert by_item.loc["wt_coop_4", "text"] == "dont_know"
-    assert by_item.loc["wt_coop_1", "value"] == 1.0 and by_item.loc["wt_coop_2", "value"] == 2.0
-    assert by_item.loc["wt_fit", "value"] == 1.0  # item 13: (13 - 1) % 3 -> first choice
+def test_teacher_rates_the_network_once(forms, chromium, screenshots):
+    (url,) = forms.invite("collaboration_network", "d-network", members=[RATER], language="en")
+    page = open_page(chromium, url)
+    assert groups(page).count() == len(RATEES)
+    assert not any(m in page.content() for m in RATEES)
+    fill_by_mouse(page, choose=lambda n, k: n)  # levels 1, 2, 3
+    page.screenshot(path=str(screenshots / "forms_network_en.png"))
+    submit(page)
+    got = ratings(forms.store_path, "d-network").sort_values("ratee_id")
+    assert got[["rater_id", "ratee_id", "level"]].values.tolist() == [
+        [RATER, RATEES[0], 1], [RATER, RATEES[1], 2], [RATER, RATEES[2], 3]]
+    page.goto(url)
+    assert page.inner_text("h1") == "Already answered. Thank you!"
+    assert len(ratings(forms.store_path, "d-network")) == 3
+    _close(page)
 
 
-def test_b_missing_required_answer_stores_nothing(page_and_wave, voila, screenshots):
-    page, wave = page_and_wave
-    fill_by_mouse(page, skip={3, 13})
-    submit_button(page).click()
-    alert = page.locator(".cocope-form [role=alert]")
-    alert.wait_for(timeout=120_000)
-    text = alert.inner_text()
-    assert "These questions still need an answer. Nothing has been saved yet." in text
-    assert "3. Each of us looks after our own tasks" in text
-    assert "13. Which statement fits our group best?" in text
-    assert "1. In our group" not in text
-    # the unanswered groups are marked for screen readers too
-    page.wait_for_selector(".cocope-missing [role=radiogroup][aria-invalid=true]")
-    assert page.locator("[role=radiogroup][aria-invalid=true]").count() == 2
-    full_screenshot(page, screenshots / "form_required_missing.png")
-    _assert_axe_clean(page)
-    resp, _ = responses(voila.store_path, wave)
-    assert resp.empty
-
-
-def test_c_double_click_stores_one_response(page_and_wave, voila):
-    page, wave = page_and_wave
+def test_bad_links_store_nothing_and_show_nothing(forms, chromium, screenshots):
+    with ck.open_store(forms.store_path) as s:
+        s.write({"cop": [{"cop_id": "pt-other", "name": "Recreio", "school": "EB Porto",
+                          "country": "PT", "language": "pt", "created_on": "2026-01-12"}],
+                 "member": [{"member_id": "pt-other:p1", "cop_id": "pt-other",
+                             "pseudonym": "Prof X", "role": "teacher"}],
+                 "consent": [{"member_id": "pt-other:p1", "kind": "consent", "status": "given",
+                              "recorded_on": "2026-01-12"}]})
+    (other,) = forms.invite("working_together", "e-bad", cop="pt-other", members=["pt-other:p1"])
+    base = forms.base_url
+    bad = [f"{base}/?t=" + "A" * 32,
+           f"{base}/?cop={COP}&instrument=working_together&wave=e-bad",
+           f"{base}/voila/render/survey.ipynb?cop={COP}&instrument=working_together&wave=e-bad",
+           f"{base}/voila/render/network.ipynb?cop={COP}&wave=e-bad&rater={RATER}",
+           f"{base}/voila/tree", f"{base}/api/kernels"]
+    page = open_page(chromium, bad[0])
+    page.screenshot(path=str(screenshots / "forms_error_en.png"))
+    for url in bad:
+        page.goto(url)
+        text = page.content()
+        assert "This link cannot be opened" in text, url
+        assert page.locator("form").count() == 0
+        for bit in SECRET_BITS:
+            assert bit not in text, (url, bit)
+    # another CoP's token with this CoP's ids added: it opens the other CoP's form only
+    page.goto(other + f"&cop={COP}&respondent={RATER}&rater={RATER}")
+    assert page.evaluate("document.documentElement.lang") == "pt"
+    assert "Pausenhof" not in page.content()
     fill_by_mouse(page)
-    page.evaluate("""() => { window.__submitClicks = 0;
-        document.addEventListener('click', e => {
-            if (e.target.closest('.cocope-submit')) { window.__submitClicks++; } }, true); }""")
-    submit_button(page).dblclick()
-    wait_thanks(page)
-    assert page.evaluate("window.__submitClicks") == 2  # both clicks reached the button
-    page.wait_for_timeout(1500)  # let the kernel handle the second click too
-    resp, ans = responses(voila.store_path, wave)
-    assert len(resp) == 1 and len(ans) == 13
+    submit(page)
+    resp, _ = responses(forms.store_path, "e-bad")
+    assert resp[["cop_id", "respondent_id"]].values.tolist() == [["pt-other", "pt-other:p1"]]
+    _close(page)
 
 
-def test_d_ten_participants_submit_at_once(voila, chromium):
-    n, wave = 10, "d-concurrent"
-    url = _url(voila, "survey_en", wave)
-    contexts = [chromium.new_context(viewport=VIEWPORT) for _ in range(n)]
-    try:
-        pages = [open_form(ctx, url, wait=False) for ctx in contexts]  # kernels start together
-        for page in pages:
-            wait_ready(page)
-        for i, page in enumerate(pages):
-            fill_by_mouse(page, lambda g, k, i=i: (g + i) % k)
-        for page in pages:  # all submits in quick succession
-            submit_button(page).click(no_wait_after=True)
-        for page in pages:
-            wait_thanks(page)
-    finally:
-        for ctx in contexts:
-            ctx.close()
-    resp, ans = responses(voila.store_path, wave)
-    assert len(resp) == n
-    assert resp["respondent_id"].nunique() == n and resp["response_id"].is_unique
-    assert len(ans) == 13 * n
-    assert ans.groupby("response_id").size().eq(13).all()
+def test_ten_participants_submit_at_once(forms, chromium):
+    urls = forms.invite("working_together", "f-ten", anonymous=10, language="en")
+    pages = [open_page(chromium, u) for u in urls]
+    for p in pages:
+        fill_by_mouse(p, choose=lambda n, k: 2)
+    for p in pages:  # all ten submits leave before any answer comes back
+        p.locator("button.submit").click(no_wait_after=True)
+    for p in pages:
+        p.wait_for_selector("h1#message", timeout=30_000)
+        assert p.inner_text("h1") == "Thank you!"
+    resp, ans = responses(forms.store_path, "f-ten")
+    assert len(resp) == 10 and resp["respondent_id"].nunique() == 10
+    assert len(ans) == 10 * 13 and set(ans["value"]) == {3.0}
+    for p in pages:
+        _close(p)
 
 
-@pytest.mark.parametrize("form", list(FORMS))
-def test_e_keyboard_only(page_and_wave, voila, form):
-    page, wave = page_and_wave
-    n_groups = groups(page).count()
-    # anonymous adults: ArrowDown once on the role picker chooses "Teacher"
-    role_steps = 1 if form in ("survey_en", "survey_de") else 0
-    answered = fill_by_keyboard(page, role_steps=role_steps)
-    assert answered == n_groups
-    wait_thanks(page)
-    expected = [1.0 if i % 2 == 0 else 2.0 for i in range(n_groups)]  # Space, ArrowRight, ...
-    if form == "network":
-        pr = ratings(voila.store_path, wave)
-        assert pr["ratee_id"].tolist() == RATEES
-        assert pr["level"].tolist() == [int(v) - 1 for v in expected]  # levels start at 0
-        return
-    resp, ans = responses(voila.store_path, wave)
-    assert len(resp) == 1 and len(ans) == n_groups
-    assert ans["value"].tolist() == expected
-    r = resp.iloc[0]
-    if form == "climate_student_easy_read":
-        assert r.respondent_role == "student" and n_groups == 25
-        assert ans["item_id"].str.startswith("cl_student_agency").sum() == 4
+def test_offline_no_kernel_sticky_bar_and_focus_on_the_first_missing(forms, chromium,
+                                                                      screenshots):
+    (url,) = forms.invite("cop_climate", "g-offline", anonymous=1, language="en",
+                          audience="student")
+    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    seen = []
+
+    def guard(route):
+        seen.append(route.request.url)
+        if urllib.parse.urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+    ctx.route("**/*", guard)
+    page = ctx.new_page()
+    page.goto(url)
+    assert all(urllib.parse.urlparse(u).hostname == "127.0.0.1" for u in seen), seen
+    assert {urllib.parse.urlparse(u).path for u in seen} == {"/", "/static/forms.css",
+                                                             "/static/forms.js"}
+    assert _children(forms.proc.pid) == []  # no kernel, no child process at all
+    # the submit bar stays on screen while the participant scrolls
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(200)
+    box = page.locator("button.submit").bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    fill_by_mouse(page, skip=(4, 9))
+    submit(page)
+    # focus and scroll go to the first missing question (4), clear of the sticky bar
+    active = page.evaluate(ACTIVE)
+    assert active["type"] == "radio" and active["name"] == page.locator(
+        "fieldset.missing").first.locator("input").first.get_attribute("name")
+    assert page.locator("fieldset.missing").count() == 2
+    q = page.locator("fieldset.missing").first.bounding_box()
+    bar = page.locator(".bar").bounding_box()
+    assert q["y"] >= 0 and q["y"] < bar["y"]
+    page.screenshot(path=str(screenshots / "forms_missing_en.png"))
+    assert len(responses(forms.store_path, "g-offline")[0]) == 0
+    fill_by_mouse(page)
+    submit(page)
+    assert page.inner_text("h1") == "Thank you!"
+    assert _children(forms.proc.pid) == []
+    assert len(responses(forms.store_path, "g-offline")[0]) == 1
+    ctx.close()
+
+
+@pytest.mark.parametrize("form", ["survey", "network"])
+def test_keyboard_only(forms, chromium, form):
+    wave = f"h-keys-{form}"
+    if form == "survey":
+        (url,) = forms.invite("working_together", wave, anonymous=1, language="en")
     else:
-        assert r.respondent_role == "teacher"
-        assert r.language == ("de" if form == "survey_de" else "en")
+        (url,) = forms.invite("collaboration_network", wave, members=[RATER], language="en")
+    page = open_page(chromium, url)
+    n = groups(page).count()
+    answered, presses = fill_by_keyboard(page, role_steps=2)
+    assert answered == n
+    assert page.inner_text("h1") == "Thank you!"
+    if form == "survey":
+        resp, ans = responses(forms.store_path, wave)
+        assert resp["respondent_role"].tolist() == ["special_needs_teacher"]  # 2 steps down
+        assert len(ans) == n
+        # odd questions got the first choice, even ones the second
+        first = ans.set_index("item_id")["value"].tolist()
+        assert first[0] != first[1]
+    else:
+        assert ratings(forms.store_path, wave)["level"].tolist() == [0, 1, 0]
+    assert presses < 4 * n + 30, presses
+    _close(page)
 
 
-@pytest.mark.parametrize("form", list(FORMS))
-def test_f_axe_and_g_screenshot(page_and_wave, form, screenshots):
-    page, _ = page_and_wave
-    full_screenshot(page, screenshots / f"form_{form}.png")
-    if form == "climate_student_easy_read":  # students often answer on a phone
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(screenshots / "form_climate_student_phone.png"))
-        page.set_viewport_size(VIEWPORT)
-    assert code_or_traceback_visible(page) == []
-    _assert_axe_clean(page)
-    text = page.inner_text(".cocope-form")
-    if form == "climate_student_easy_read":
-        assert "I help choose what we work on." in text
-    if form == "survey_de":
-        assert "In unserer Gruppe helfen wir einander" in text
-    if form == "network":
-        assert "Student B" in text and "Ben Huber" not in text  # pseudonyms, never names
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_and_screenshots_in_every_language(forms, chromium, screenshots, lang):
+    wave = f"i-axe-{lang}"
+    url_student, url_adult = forms.invite("cop_climate", wave, anonymous=2, language=lang,
+                                          audience="student")
+    page = open_page(chromium, url_student)
+    title = page.title()
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert title == ck.load_instrument("cop_climate").title.get(lang, title)
+    assert_axe_clean(page)
+    page.screenshot(path=str(screenshots / f"forms_form_{lang}.png"))
+    fill_by_mouse(page, skip=(2,))
+    submit(page)  # incomplete: the form again, with the missing question marked
+    assert page.locator("fieldset.missing").count() == 1
+    assert_axe_clean(page)
+    fill_by_mouse(page)
+    submit(page)
+    assert page.locator("h1#message").count() == 1
+    assert_axe_clean(page)
+    page.goto(url_student)  # "already answered"
+    assert_axe_clean(page)
+    page.goto(re.sub(r"t=.*", "t=" + "B" * 32, url_adult))  # the neutral error page
+    assert_axe_clean(page)
+    if lang != "en":
+        page.set_extra_http_headers({"Accept-Language": f"{lang},en;q=0.5"})
+        page.goto(re.sub(r"t=.*", "t=" + "C" * 32, url_adult))
+        assert page.evaluate("document.documentElement.lang") == lang
+        page.screenshot(path=str(screenshots / f"forms_error_{lang}.png"))
+    _close(page)
+

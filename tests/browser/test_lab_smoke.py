@@ -239,16 +239,18 @@ def test_practice_notebook_runs_in_lab(lab, browser):
         assert n_code == sum(c["cell_type"] == "code" for c in json.loads(
             (nbdir / NOTEBOOK).read_text(encoding="utf-8"))["cells"])
         forms = page.locator(f"{PANEL} .cocope-form")
-        assert forms.count() == 6, "goal, action plan, reflection, lessons, value story, coding"
+        assert forms.count() == 7, ("invitation cards, goal, action plan, reflection, lessons, "
+                                    "value story, coding")
         page.wait_for_selector(".cocope-form >> text=Lessons learned")
-        for title in ("Measure the goal", "Progress of the action plan", "Reflection",
+        for title in ("Invitations to the participant forms", "Measure the goal",
+                      "Progress of the action plan", "Reflection",
                       "Value-creation story", "Coding an interview"):
             assert page.locator(".cocope-form h3", has_text=title).count() >= 1
         assert page.locator(".cocope-form .widget-toggle-button").count() > 10
         assert store.exists()  # the notebook wrote the demo into COCOPE_STORE
         page.screenshot(path=str(SHOTS / "lab_practice_notebook.png"))
-        names = ["goal_measurement", "action_status", "reflection", "lesson_log",
-                 "value_story", "coding_panel_demo"]
+        names = ["invitation_desk", "goal_measurement", "action_status", "reflection",
+                 "lesson_log", "value_story", "coding_panel_demo"]
         for i, name in enumerate(names):
             forms.nth(i).screenshot(path=str(SHOTS / f"{name}.png"))
     finally:
