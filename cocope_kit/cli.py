@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "name (member.csv), or, for a workbook, each sheet's name. Nothing is "
                        "stored if any row has a problem; every problem is listed with its row "
                        "and column.")
-    s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon) or .xlsx")
+    s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon), .xlsx, or a "
+                   "REFI-QDA .qdpx or .qdc (codes and codings)")
     s.add_argument("--store", required=True, type=Path, help="store file (created if missing)")
     s.add_argument("--table", help="target table (default: from the file or sheet name)")
 
@@ -79,13 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "is given.")
     s.add_argument("--store", required=True, type=Path)
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
-    s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc"), default="csv")
+    s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc", "qdpx"), default="csv",
+                   help="qdpx: a REFI-QDA project with the interviews, segments, codings "
+                   "(coders as users) and codes")
     s.add_argument("--names", action="store_true", help="include real names (personal data!)")
     s.add_argument("--aggregates", action="store_true",
                    help="write the cross-CoP tables for outside readers instead (CSV, small "
                    "groups hidden as in the report; docs/privacy.md)")
     s.add_argument("--min-cell", type=int, default=5,
                    help="with --aggregates: smallest group a published number may be about")
+    s.add_argument("--wide-waves", action="store_true",
+                   help="sav only: survey files with one row per respondent, waves side by side")
 
     s = sub.add_parser("merge", help="merge stores of several schools into one",
                        description="Merge stores into --into (created if missing). An id that "
@@ -400,14 +405,14 @@ def _cmd_export(a) -> int:
         from .errors import UsageError
         from .report_cross import write_aggregates
 
-        if a.names or a.format != "csv":
-            raise UsageError("--aggregates writes CSV tables about groups: drop --names and "
-                             "--format")
+        if a.names or a.format != "csv" or a.wide_waves:
+            raise UsageError("--aggregates writes CSV tables about groups: drop --names, "
+                             "--format and --wide-waves")
         files = write_aggregates(store, a.out, k=a.min_cell)
         print(f"wrote {len(files)} files to {a.out} (aggregates for outside readers: groups of "
               f"fewer than {a.min_cell} people hidden)")
         return EXIT_OK
-    files = store.export(a.out, format=a.format, names=a.names)
+    files = store.export(a.out, format=a.format, names=a.names, wide_waves=a.wide_waves)
     print(f"wrote {len(files)} files to {a.out}" + ("" if a.names else " (pseudonymised)"))
     print("row-level data (microdata): for researchers under a data agreement, not for "
           "publication; small groups are not hidden here (publish from the report or "

@@ -32,6 +32,7 @@ __all__ = [
     "filter_consented",
     "neutralise_formulas",
     "neutralise_text",
+    "looks_like_formula",
     "restore_formulas",
     "write_csv",
     "pseudonymise",
@@ -61,6 +62,16 @@ def neutralise_text(v: str) -> str:
     """
     out = _LIVE_LINE.sub("'", v)
     return "'" + out if _LIVE_START.match(v) else out
+
+
+def looks_like_formula(v: str) -> bool:
+    """Whether a spreadsheet could run the text, or a line of it, as a formula: the rule
+    :func:`neutralise_text` applies (XLSX exports flag such cells as text instead).
+
+    >>> looks_like_formula("  @SUM(A1)"), looks_like_formula("fine\\n=1+1"), looks_like_formula("ok")
+    (True, True, False)
+    """
+    return bool(_LIVE_START.match(v) or _LIVE_LINE.search(v))
 
 
 def restore_formulas(v: str) -> str:

@@ -618,12 +618,14 @@ class Store:
 
     # ------------------------------------------------------------------ files
     def import_file(self, path, *, table: str | None = None) -> dict[str, int]:
-        """Import a CSV or XLSX file, all or nothing.
+        """Import a CSV, XLSX or REFI-QDA file, all or nothing.
 
         A CSV file goes into ``table``, or the table named by the file name
         (``member.csv`` → ``member``). An XLSX workbook goes sheet by sheet into
         the tables its sheets are named after (all in one transaction), or
-        its first sheet into ``table``.
+        its first sheet into ``table``. A REFI-QDA project (``.qdpx``) or
+        codebook (``.qdc``) adds codes and the codings of stored interviews
+        (:func:`cocope_kit.refiqda.import_qda`).
 
         Raises
         ------
@@ -636,19 +638,23 @@ class Store:
 
     def export(self, out_dir, *, format: str = "csv", names: bool = False,
                tables: Sequence[str] | None = None,
-               consented_only: bool = True) -> list[Path]:
+               consented_only: bool = True, wide_waves: bool = False) -> list[Path]:
         """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
         SPSS ``.sav`` files or a REFI-QDA codebook.
 
         People the consent/assent register excludes are left out, with every
         row about them (:func:`cocope_kit.privacy.filter_consented`) unless
         ``consented_only=False``; names are replaced by pseudonyms unless
-        ``names=True``; cells a spreadsheet would run as formulas are
-        neutralised; a data dictionary (``columns.csv`` or sheet ``columns``)
+        ``names=True``; CSV cells a spreadsheet would run as formulas are
+        neutralised (XLSX keeps them as text cells, as written); a data dictionary (``columns.csv`` or sheet ``columns``)
         describes every column. ``format="sav"`` writes one ``.sav`` per table
-        plus one per survey instrument, with variable and value labels
-        (:func:`cocope_kit.exports.write_sav`); ``format="qdc"`` writes the
-        ``code`` table as ``codebook.qdc`` (:func:`cocope_kit.exports.write_qdc`).
+        plus one per survey instrument, with variable and value labels and
+        ``.sps`` syntax for the scale scores (:mod:`cocope_kit.spss`;
+        ``wide_waves=True``: one row per respondent, waves side by side);
+        ``format="qdc"`` writes the ``code`` table as ``codebook.qdc`` and
+        ``format="qdpx"`` the interviews, codings and codes as a REFI-QDA
+        project (:mod:`cocope_kit.refiqda`). Every format but CSV is written
+        by :func:`cocope_kit.exports.export_store`.
 
         Examples
         --------
@@ -672,7 +678,7 @@ class Store:
         from . import store_io
 
         return store_io.export(self, out_dir, format=format, names=names, tables=tables,
-                               consented_only=consented_only)
+                               consented_only=consented_only, wide_waves=wide_waves)
 
     # ------------------------------------------------------------------ merging
     def merge(self, *sources) -> pd.DataFrame:

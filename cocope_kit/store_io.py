@@ -33,12 +33,14 @@ __all__ = ["import_file", "export", "merge"]
 
 
 def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
-    """Import a CSV or XLSX file, all or nothing.
+    """Import a CSV, XLSX or REFI-QDA file, all or nothing.
 
     A CSV file goes into ``table``, or the table named by the file name
     (``member.csv`` → ``member``). An XLSX workbook goes sheet by sheet into
     the tables its sheets are named after (all in one transaction), or
-    its first sheet into ``table``.
+    its first sheet into ``table``. A REFI-QDA project (``.qdpx``) or
+    codebook (``.qdc``) adds codes and the codings of stored interviews
+    (:func:`cocope_kit.refiqda.import_qda`).
 
     Raises
     ------
@@ -49,6 +51,13 @@ def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
 
     p = Path(path)
     suffix = p.suffix.lower()
+    if suffix in (".qdpx", ".qdc"):  # REFI-QDA project or codebook: codes and codings
+        from .refiqda import import_qda
+
+        if table is not None:
+            raise UsageError(f"{p.name} is a REFI-QDA file; it fills code and coding, "
+                             "leave out the table")
+        return import_qda(store, p)
     if table is not None and table not in TABLES:
         raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
     jobs: list[tuple[str, str | None]] = []
@@ -98,19 +107,24 @@ def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
 
 def export(store, out_dir, *, format: str = "csv", names: bool = False,
            tables: Sequence[str] | None = None,
-           consented_only: bool = True) -> list[Path]:
+           consented_only: bool = True, wide_waves: bool = False) -> list[Path]:
     """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
-    SPSS ``.sav`` files or a REFI-QDA codebook.
+    SPSS ``.sav`` files or a REFI-QDA codebook or project.
 
     People the consent/assent register excludes are left out, with every
     row about them (:func:`cocope_kit.privacy.filter_consented`) unless
     ``consented_only=False``; names are replaced by pseudonyms unless
-    ``names=True``; cells a spreadsheet would run as formulas are
-    neutralised; a data dictionary (``columns.csv`` or sheet ``columns``)
-    describes every column. ``format="sav"`` writes one ``.sav`` per table
-    plus one per survey instrument, with variable and value labels
-    (:func:`cocope_kit.exports.write_sav`); ``format="qdc"`` writes the
-    ``code`` table as ``codebook.qdc`` (:func:`cocope_kit.exports.write_qdc`).
+    ``names=True``; CSV cells a spreadsheet would run as formulas are
+    neutralised (XLSX keeps them as text cells, as written); a data
+    dictionary (``columns.csv`` or sheet ``columns``) describes every
+    column. ``format="sav"`` writes one ``.sav`` per table plus one per
+    survey instrument, with variable and value labels and ``.sps`` syntax
+    for the scale scores (:mod:`cocope_kit.spss`; ``wide_waves=True``: one
+    row per respondent, waves side by side); ``format="qdc"`` writes the
+    ``code`` table as ``codebook.qdc`` and ``format="qdpx"`` the
+    interviews, codings and codes as a REFI-QDA project
+    (:mod:`cocope_kit.refiqda`). Every format but CSV is written by
+    :func:`cocope_kit.exports.export_store`.
 
     Examples
     --------
@@ -131,19 +145,11 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     list of Path
         The files written.
     """
-    if format not in ("csv", "xlsx", "sav", "qdc"):
-        raise UsageError(f"format must be 'csv', 'xlsx', 'sav' or 'qdc', got {format!r}")
-    if format == "sav":
-        from .exports import write_sav
+    if format != "csv" or wide_waves:
+        from .exports import export_store
 
-        return write_sav(store, out_dir, names=names, tables=tables,
-                         consented_only=consented_only)
-    if format == "qdc":
-        from .exports import write_qdc
-
-        if tables and list(tables) != ["code"]:
-            raise UsageError("format 'qdc' exports the table code only; leave out tables")
-        return [write_qdc(store, Path(out_dir) / "codebook.qdc")]
+        return export_store(store, out_dir, format=format, names=names, tables=tables,
+                            consented_only=consented_only, wide_waves=wide_waves)
     tables = list(tables) if tables else [t for t in TABLE_ORDER]
     for t in tables:
         if t not in TABLES:
@@ -167,21 +173,13 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     dictionary = privacy.neutralise_formulas(schema.describe())
     dictionary = dictionary[dictionary.table.isin(tables)]
     written = []
-    if format == "csv":
-        for t, df in sheets.items():
-            f = out / f"{t}.csv"
-            privacy.write_csv(df, f)
-            written.append(f)
-        f = out / "columns.csv"
-        privacy.write_csv(dictionary, f)
+    for t, df in sheets.items():
+        f = out / f"{t}.csv"
+        privacy.write_csv(df, f)
         written.append(f)
-    else:
-        f = out / "cocope_export.xlsx"
-        with pd.ExcelWriter(f, engine="openpyxl") as xw:
-            for t, df in sheets.items():
-                df.to_excel(xw, sheet_name=t, index=False)
-            dictionary.to_excel(xw, sheet_name="columns", index=False)
-        written.append(f)
+    f = out / "columns.csv"
+    privacy.write_csv(dictionary, f)
+    written.append(f)
     return written
 
 

@@ -9,7 +9,9 @@ optional ``Sets``; each ``Code`` has the required attributes ``guid``
 (GUIDType: 8-4-4-4-12 hex digits, optionally in braces), ``name`` and
 ``isCodable`` (xsd:boolean), an optional ``color`` (#RGB or #RRGGBB), and
 holds an optional ``Description`` followed by nested ``Code`` elements.
-No XSD validator is installed here, so these rules are checked by hand below.
+These rules are checked by hand below; tests/test_refiqda.py validates the same files
+against the schema itself with lxml. XLSX: typed cells, frozen header, autofilter, text
+that looks like a formula kept as written (issue 17 point 3).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from cocope_kit.instruments import load_instrument
 from cocope_kit.privacy import consent_register
 from cocope_kit.report import report_html
 from cocope_kit.schema import TABLES
+from cocope_kit.spss import variable_label
 
 Q = f"{{{QDC_NAMESPACE}}}"
 GUID = re.compile(r"^(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -55,7 +58,8 @@ def sav_dir(store, tmp_path_factory):
 def test_sav_files_one_per_table_and_instrument(sav_dir, store):
     names = sorted(p.name for p in sav_dir.iterdir())
     insts = sorted(set(store.read("response").instrument_id))
-    assert names == sorted([f"{t}.sav" for t in TABLES] + [f"survey_{i}.sav" for i in insts])
+    assert names == sorted([f"{t}.sav" for t in TABLES] + [f"survey_{i}.sav" for i in insts]
+                           + [f"survey_{i}.sps" for i in insts])
 
 
 def test_sav_member_values_labels_and_pseudonyms(sav_dir, store):
@@ -78,10 +82,12 @@ def test_sav_member_values_labels_and_pseudonyms(sav_dir, store):
     assert df["core"].tolist() == kept["core"].astype(int).tolist()
     assert meta.original_variable_types["joined_on"] == "DATE11"
     assert [str(d) for d in df["joined_on"]] == kept["joined_on"].dt.strftime("%Y-%m-%d").tolist()
-    # variable labels are the schema descriptions
-    want = {c.name: c.description for c in TABLES["member"].columns if c.description}
-    for col, text in want.items():
-        assert meta.column_names_to_labels[col] == " ".join(text.split())[:255]
+    # variable labels: the schema descriptions where there are, a built label otherwise
+    for c in TABLES["member"].columns:
+        label = meta.column_names_to_labels[c.name]
+        assert label == variable_label("member", c.name) and label.startswith("member: ")
+        if c.description and c.name != "member_id":
+            assert label == "member: " + " ".join(c.description.split())
 
 
 def test_sav_names_only_when_asked(store, tmp_path):
@@ -104,7 +110,7 @@ def test_sav_apply_value_formats_gives_the_stored_text(sav_dir, store):
 def test_sav_survey_wide_with_scale_labels(sav_dir, store):
     inst = load_instrument("cop_climate")
     df, meta = pyreadstat.read_sav(sav_dir / "survey_cop_climate.sav")
-    assert [c for c in df.columns[7:]] == [it.id for it in inst.items]
+    assert [c for c in df.columns[8:]] == [it.id for it in inst.items]
     ans = store.read("answer")
     resp = store.read("response")
     reg = consent_register(store.read("member"), store.read("consent"))
@@ -121,7 +127,8 @@ def test_sav_survey_wide_with_scale_labels(sav_dir, store):
     it = inst.items[0]
     scale = inst.scales[it.scale]
     assert meta.variable_value_labels[it.id] == {
-        float(v): lab for v, lab in zip(scale.values, scale.labels["en"], strict=False)}
+        **{float(v): lab for v, lab in zip(scale.values, scale.labels["en"], strict=False)},
+        8.0: "don't know", 9.0: "not answered"}
     assert meta.column_names_to_labels[it.id].startswith(f"{it.construct}: ")
     assert it.text["en"][:40] in meta.column_names_to_labels[it.id]
 
@@ -280,7 +287,7 @@ def test_store_export_formats(store, tmp_path):
     assert [f.name for f in files] == ["codebook.qdc"]
     files = store.export(tmp_path / "s", format="sav", tables=["cop"])
     assert files[0].name == "cop.sav"
-    with pytest.raises(CocopeError, match="'csv', 'xlsx', 'sav' or 'qdc'"):
+    with pytest.raises(CocopeError, match="'csv', 'xlsx', 'sav', 'qdc', 'qdpx', got 'dta'"):
         store.export(tmp_path, format="dta")
 
 
@@ -337,3 +344,81 @@ def test_forgotten_member_leaves_no_trace_in_any_output(tmp_path):
     assert pseudonym not in after["report_pseudonyms"]
     sav, _ = pyreadstat.read_sav(after["sav"] / "member.sav")
     assert not ((sav.cop_id == "be-gent") & (sav.pseudonym == pseudonym)).any()
+
+
+# ----------------------------------------------------------------------------- XLSX
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory):
+    """The demo store with text a spreadsheet would take for a formula."""
+    s = write_demo(ck.open_store(tmp_path_factory.mktemp("x") / "t.sqlite"))
+    lesson = s.read("lesson").iloc[0]
+    s.update("lesson", {"lesson_id": lesson.lesson_id, "title": "-2 incidents",
+                        "text": "=SUM(A1:A9)", "tags": "@home, +1"})
+    return s
+
+
+def test_xlsx_cells_are_typed_with_frozen_header_and_autofilter(tricky, tmp_path):
+    (f,) = tricky.export(tmp_path, format="xlsx", names=True, consented_only=False)
+    wb = openpyxl.load_workbook(f)
+    assert wb.sheetnames == [*TABLES, "columns"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}" \
+            f"{ws.max_row}", ws.title
+        assert all(c.font.bold for c in ws[1])
+        assert all(c.data_type != "f" for row in ws.iter_rows() for c in row), ws.title
+    for t, spec in TABLES.items():
+        ws = wb[t]
+        header = [c.value for c in ws[1]]
+        assert header == spec.column_names
+        stored = tricky.read(t)
+        rows = list(ws.iter_rows(min_row=2))
+        assert len(rows) == len(stored), t
+        for col in spec.columns:
+            j = header.index(col.name)
+            got = [r[j] for r in rows]
+            want = stored[col.name]
+            for cell, w in zip(got, want, strict=True):
+                if pd.isna(w):
+                    assert cell.value is None, (t, col.name)
+                elif col.type == "date":
+                    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+                    assert cell.value == pd.Timestamp(w).to_pydatetime(), (t, col.name)
+                elif col.type == "timestamp":
+                    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm:ss"
+                    assert abs(pd.Timestamp(cell.value) - pd.Timestamp(w).tz_localize(None)) \
+                        < pd.Timedelta(milliseconds=1), (t, col.name)
+                elif col.type == "bool":
+                    assert cell.value is bool(w) and cell.data_type == "b"
+                elif col.type in ("int", "real"):
+                    assert cell.value == w and cell.data_type == "n", (t, col.name)
+                else:
+                    assert cell.value == str(w) and cell.data_type == "s", (t, col.name)
+
+
+def test_xlsx_formula_looking_text_is_text_as_written(tricky, tmp_path):
+    (f,) = tricky.export(tmp_path, format="xlsx", tables=["lesson"])
+    ws = openpyxl.load_workbook(f)["lesson"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    lid = tricky.read("lesson").lesson_id.iloc[0]
+    title, text, tags = (rows[lid][header.index(c)] for c in ("title", "text", "tags"))
+    assert (title.value, text.value, tags.value) == ("-2 incidents", "=SUM(A1:A9)", "@home, +1")
+    assert all(c.data_type == "s" and c.quotePrefix for c in (title, text, tags))
+    plain = rows[tricky.read("lesson").lesson_id.iloc[1]][header.index("title")]
+    assert plain.data_type == "s" and not plain.quotePrefix
+    # the raw sheet XML holds no formula element at all
+    import zipfile
+
+    with zipfile.ZipFile(f) as z:
+        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert b"<f>" not in z.read(sheet) and b"<f " not in z.read(sheet)
+
+
+def test_xlsx_round_trip_gives_the_same_store(tricky, tmp_path):
+    (f,) = tricky.export(tmp_path, format="xlsx", names=True, consented_only=False,
+                         tables=["cop", "member", "meeting", "lesson", "goal"])
+    fresh = ck.open_store(":memory:")
+    fresh.import_file(f)
+    for t in ("cop", "member", "meeting", "lesson", "goal"):
+        pd.testing.assert_frame_equal(fresh.read(t), tricky.read(t), check_like=True, obj=t)

@@ -595,8 +595,12 @@ def test_xlsx_export_keeps_hostile_text_as_text(base, tmp_path):
     ws = openpyxl.load_workbook(f)["lesson"]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row]
     assert all(c.data_type != "f" for c in cells)
-    assert not any(isinstance(c.value, str) and re.match(r"[ \t\r\n]*[=+\-@]", c.value)
-                   for c in cells)
+    # text is kept as written, as a text cell with Excel's quote-prefix flag (the hidden
+    # apostrophe), so neither opening nor editing the cell runs it (cocope_kit.exports)
+    live = [c for c in cells if isinstance(c.value, str) and re.match(r"[ \t\r\n]*[=+\-@]", c.value)]
+    assert live and all(c.data_type == "s" and c.quotePrefix for c in live)
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert set(HOSTILE_TEXTS) <= texts
 
 
 # ----------------------------------------------------------------------------- finding 7: readers
