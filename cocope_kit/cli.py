@@ -179,6 +179,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--language", help="en, de, nl, pt or sk (default: the CoP's language)")
     s.add_argument("--as-of", help="day the tree shows (YYYY-MM-DD; default today)")
     _add_form_commands(sub)
+    s = sub.add_parser("import-survey", help="import a LimeSurvey, KoboToolbox, Google Forms or "
+                       "Microsoft Forms export (all or nothing)",
+                       description="Import a survey-platform export (CSV or XLSX, one row per "
+                       "respondent, one column per item) as responses to an instrument. Columns "
+                       "are matched to items by id, platform code or question text (en, de, nl, "
+                       "pt, sk; a similarity score is shown), answers to scale values by label. "
+                       "--dry-run prints the mapping and writes MAP.yaml to edit and pass back "
+                       "with --map. Nothing is stored unless every column and every answer "
+                       "maps. Respondents get pseudonymous ids; e-mail addresses and names are "
+                       "never stored. See docs/survey_import.md.")
+    s.add_argument("file", type=Path, help="the export (.csv or .xlsx)")
+    s.add_argument("--instrument", required=True, help="instrument id, e.g. working_together")
+    s.add_argument("--cop", required=True, help="cop_id of the CoP (must be in the store)")
+    s.add_argument("--wave", required=True, help="wave of every response, e.g. pre or post")
+    s.add_argument("--store", required=True, type=Path, help="store file")
+    s.add_argument("--map", type=Path, help="MAP.yaml to use exactly (with --dry-run: where to "
+                   "write it; default FILE.map.yaml)")
+    s.add_argument("--dry-run", action="store_true", help="match and check only; store nothing")
+    s.add_argument("--language", help="language of the responses (default: of the question "
+                   "texts, else the CoP's)")
+    s.add_argument("--timezone", help="IANA zone of times without an offset (default UTC)")
+    s.add_argument("--role", help="role of respondents whose row names none (e.g. teacher)")
+    s.add_argument("--respondent-key", type=Path, help="file with a secret key for the "
+                   "respondent pseudonyms (created when missing); the same key links pre and "
+                   "post of one person. Default: a new key per import (no linking)")
     return p
 
 
@@ -556,6 +581,38 @@ def _cmd_harvest(a) -> int:
     return EXIT_OK
 
 
+def _cmd_import_survey(a) -> int:
+    from .survey_import import format_map, import_survey, respondent_key
+
+    store = _existing_store(a.store)
+    key = respondent_key(a.respondent_key) if a.respondent_key is not None else None
+    r = import_survey(store, a.file, a.instrument, cop_id=a.cop, wave=a.wave, map_path=a.map,
+                      dry_run=a.dry_run, language=a.language, timezone=a.timezone, role=a.role,
+                      key=key)
+    if not a.dry_run:
+        print(f"imported {r.responses} responses with {r.answers} answers to {a.instrument} "
+              f"(CoP {a.cop}, wave {a.wave}) from {a.file}"
+              + (f"; {len(r.skipped_rows)} rows without answers skipped" if r.skipped_rows else ""))
+        return EXIT_OK
+    print(format_map(r.map))
+    if r.map_path is not None:
+        print(f"wrote map {r.map_path}: check it, then import with --map {r.map_path}")
+    elif a.map is None or not a.map.exists():
+        from .survey_import import default_map_path
+
+        print(f"map {a.map or default_map_path(a.file)} exists and was not overwritten; "
+              "pass it with --map or delete it")
+    if r.problems:
+        from .survey_format import SurveyImportError
+
+        print(f"error: {SurveyImportError(list(r.problems), f'file {a.file} (dry run)')}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"dry run: {r.responses} responses with {r.answers} answers would be stored; "
+          "nothing was stored")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "harvest": _cmd_harvest,
     "demo": _cmd_demo,
@@ -571,6 +628,7 @@ _COMMANDS = {
     "invite": _cmd_invite,
     "invitations": _cmd_invitations,
     "forms": _cmd_forms,
+    "import-survey": _cmd_import_survey,
 }
 
 

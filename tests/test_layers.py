@@ -20,7 +20,7 @@ RANK = {
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
-    "invitations": 4, "spss": 4, "refiqda": 4,
+    "invitations": 4, "spss": 4, "refiqda": 4, "survey_import": 4, "survey_format": 4,
     "erasure": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
@@ -56,6 +56,8 @@ FORBIDDEN = {
     "formserver": ("matplotlib", "ipywidgets", "scipy"),
     "spss": ("matplotlib", "ipywidgets"),
     "refiqda": ("matplotlib", "ipywidgets", "sqlite3"),
+    "survey_import": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
+    "survey_format": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
 }
 
 
