@@ -289,10 +289,11 @@ class Mentions:
 # ----------------------------------------------------------------------------- schema helpers
 def free_text_columns() -> dict[str, list[str]]:
     """Columns that may mention a person, per table: text and JSON columns that are not a key,
-    not a reference, not a closed list of values, and not a member's own name or pseudonym.
+    not a reference, not a closed list of values, not an id (an id pattern), and not a
+    member's own name or pseudonym.
 
     >>> free_text_columns()["interview"]
-    ['respondent_id', 'interviewer', 'transcript']
+    ['interviewer', 'transcript']
     """
     out: dict[str, list[str]] = {}
     for t in TABLE_ORDER:
