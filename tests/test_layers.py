@@ -16,7 +16,7 @@ PKG = Path(__file__).resolve().parents[1] / "cocope_kit"
 RANK = {
     "errors": 0, "model": 0,
     "schema": 1, "schema_rules": 1, "schema_types": 1, "instruments": 1, "instrument_file": 1,
-    "workspace": 1, "i18n": 1,
+    "workspace": 1, "i18n": 1, "form_texts": 1,
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
@@ -38,6 +38,7 @@ FORBIDDEN = {
     "instrument_file": HEAVY + ("sqlite3", "pandas"),
     "workspace": HEAVY + ("sqlite3", "pandas"),
     "i18n": HEAVY + ("sqlite3", "pandas"),
+    "form_texts": HEAVY + ("sqlite3", "pandas"),
     "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),
     "analysis": ("matplotlib", "ipywidgets", "sqlite3"),
     "privacy": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
