@@ -33,6 +33,7 @@ FORM_TEXTS: dict[str, str] = {
     "intro": N_("Please answer every question unless it says (optional). "
                 "There are no right or wrong answers."),
     "optional": N_("(optional)"),
+    "dont_know": N_("Don't know"),
     "progress": N_("{n} of {total} answered"),
     "submit": N_("Submit my answers"),
     "need": N_("Please choose an answer."),
