@@ -89,7 +89,9 @@ def render_cards(cards: Sequence[Card], base_url: str, *, names: bool = False) -
         else:
             shown = c.name if names and c.name else c.pseudonym or c.member_id
             who = card_text("for", lang, name=shown)
-        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, title=card_text("qr", lang))
+        # a viewBox (omitsize) lets the code scale to the 30 mm of its box in print
+        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True,
+                                                   title=card_text("qr", lang))
         models.append(dict(
             lang=lang, title=_title(c.form, lang, c.easy_read), who=who, url=url,
             qr=jinja2.utils.markupsafe.Markup(qr),  # segno's own SVG: no user text in it

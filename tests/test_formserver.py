@@ -160,6 +160,9 @@ def test_cards_speak_the_cards_language_and_students_get_the_easy_title(store):
     assert f'<h2 lang="sk">{inst.title["sk"]}</h2>' in page
     assert "Pre: Student B" not in page and "Für: Student B" in page
     assert "Kartička 2" in page and "Naskenujte kód" in page
+    # the QR code scales to its 30 mm box: a viewBox, no fixed pixel size
+    svgs = re.findall(r"<svg[^>]*>", page)
+    assert len(svgs) == 2 and all('viewBox="0 0 ' in s and "width=" not in s for s in svgs)
 
 
 def test_student_network_card_shows_easy_read_labels(store):
