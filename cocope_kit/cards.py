@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from .form_texts import form_text
 from .invitations import Card, invitation_url
 
 __all__ = ["CARDS_PER_PAGE", "card_text", "links_csv", "render_cards", "write_cards",
@@ -34,41 +35,15 @@ __all__ = ["CARDS_PER_PAGE", "card_text", "links_csv", "render_cards", "write_ca
 #: Cards on one A4 sheet (2 columns, 4 rows).
 CARDS_PER_PAGE = 8
 
-_TEXT: dict[str, dict[str, str]] = {
-    "scan": {
-        "en": "Scan the code with a phone camera, or type the link below.",
-        "de": "Den Code mit der Handykamera scannen oder den Link unten eintippen.",
-        "nl": "Scan de code met de camera van een telefoon, of typ de link hieronder.",
-        "pt": "Leia o código com a câmara do telemóvel ou escreva a ligação abaixo.",
-        "sk": "Naskenujte kód fotoaparátom telefónu alebo napíšte odkaz nižšie.",
-    },
-    "once": {
-        "en": "This card is for one person and works once. Valid until {date}.",
-        "de": "Diese Karte ist für eine Person und gilt einmal. Gültig bis {date}.",
-        "nl": "Deze kaart is voor één persoon en werkt één keer. Geldig tot {date}.",
-        "pt": "Este cartão é para uma pessoa e funciona uma vez. Válido até {date}.",
-        "sk": "Táto kartička je pre jednu osobu a platí raz. Platí do {date}.",
-    },
-    "for": {"en": "For: {name}", "de": "Für: {name}", "nl": "Voor: {name}",
-            "pt": "Para: {name}", "sk": "Pre: {name}"},
-    "card": {"en": "Card {n}", "de": "Karte {n}", "nl": "Kaart {n}", "pt": "Cartão {n}",
-             "sk": "Kartička {n}"},
-    "qr": {"en": "QR code of the link", "de": "QR-Code des Links", "nl": "QR-code van de link",
-           "pt": "Código QR da ligação", "sk": "QR kód odkazu"},
-}
-
-_HELP = ("Print on A4 at 100 % (no scaling) and cut along the dashed lines. Each link opens its "
-         "form once. Keep this file private: the links are the keys to the forms.")
-
-
 def card_text(key: str, language: str, **fmt) -> str:
     """A text printed on the cards, in ``language`` (English where there is none).
+
+    The texts are :data:`cocope_kit.form_texts.FORM_TEXTS`, translated by the catalogs.
 
     >>> card_text("for", "de", name="Teacher A")
     'Für: Teacher A'
     """
-    texts = _TEXT[key]
-    return texts.get(language, texts["en"]).format(**fmt)
+    return form_text(key, language, **fmt)
 
 
 def _date(ts: str, language: str) -> str:
@@ -81,11 +56,10 @@ def _date(ts: str, language: str) -> str:
         return day.isoformat()
 
 
-def _title(form: str, language: str) -> str:
+def _title(form: str, language: str, easy_read: bool) -> str:
     from .instruments import load_instrument
 
-    title = load_instrument(form).title
-    return title.get(language) or title.get("en") or form
+    return load_instrument(form).title_for(language, easy_read=easy_read)
 
 
 def render_cards(cards: Sequence[Card], base_url: str, *, names: bool = False) -> str:
@@ -115,9 +89,11 @@ def render_cards(cards: Sequence[Card], base_url: str, *, names: bool = False) -
         else:
             shown = c.name if names and c.name else c.pseudonym or c.member_id
             who = card_text("for", lang, name=shown)
-        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, title=card_text("qr", lang))
+        # a viewBox (omitsize) lets the code scale to the 30 mm of its box in print
+        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True,
+                                                   title=card_text("qr", lang))
         models.append(dict(
-            lang=lang, title=_title(c.form, lang), who=who, url=url,
+            lang=lang, title=_title(c.form, lang, c.easy_read), who=who, url=url,
             qr=jinja2.utils.markupsafe.Markup(qr),  # segno's own SVG: no user text in it
             scan=card_text("scan", lang),
             once=card_text("once", lang, date=_date(c.expires_at, lang)),
@@ -126,7 +102,8 @@ def render_cards(cards: Sequence[Card], base_url: str, *, names: bool = False) -
     pages = [models[i:i + CARDS_PER_PAGE] for i in range(0, len(models), CARDS_PER_PAGE)]
     lang = models[0]["lang"] if models else "en"
     return env.get_template("cards.html.j2").render(
-        lang=lang, title="Invitation cards", help=_HELP, pages=pages)
+        lang=lang, title=card_text("cards_title", lang), help=card_text("cards_help", lang),
+        pages=pages)
 
 
 def write_cards(cards: Sequence[Card], out, base_url: str, *, names: bool = False) -> Path:

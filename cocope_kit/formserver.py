@@ -67,6 +67,7 @@ from pathlib import Path
 
 from . import invitations as inv_mod
 from .errors import CocopeError, StoreError, UsageError
+from .form_texts import form_text
 from .instruments import load_instrument
 from .model import Role, values
 
@@ -89,74 +90,15 @@ TEMPLATES = Path(__file__).with_name("templates")
 STATIC_FILES = {"forms.css": "text/css; charset=utf-8",
                 "forms.js": "text/javascript; charset=utf-8"}
 
-_TEXT: dict[str, dict[str, str]] = {
-    "invalid_title": {
-        "en": "This link cannot be opened",
-        "de": "Dieser Link kann nicht geöffnet werden",
-        "nl": "Deze link kan niet worden geopend",
-        "pt": "Esta ligação não pode ser aberta",
-        "sk": "Tento odkaz sa nedá otvoriť",
-    },
-    "invalid_text": {
-        "en": "The link may be mistyped, too old or replaced by a new card. Please ask the "
-              "person who gave you the card for a new one.",
-        "de": "Vielleicht ist der Link falsch abgetippt, zu alt oder durch eine neue Karte "
-              "ersetzt. Bitte bei der Person nachfragen, die die Karte ausgeteilt hat.",
-        "nl": "Misschien is de link verkeerd overgetypt, te oud of vervangen door een nieuwe "
-              "kaart. Vraag een nieuwe kaart aan wie je de kaart gaf.",
-        "pt": "A ligação pode ter sido mal escrita, estar fora de prazo ou ter sido substituída "
-              "por um novo cartão. Peça um novo cartão a quem lho entregou.",
-        "sk": "Odkaz môže byť nesprávne prepísaný, starý alebo nahradený novou kartičkou. "
-              "Požiadajte o novú kartičku toho, kto vám ju dal.",
-    },
-    "used_title": {
-        "en": "Already answered. Thank you!",
-        "de": "Schon beantwortet. Vielen Dank!",
-        "nl": "Al beantwoord. Dank je wel!",
-        "pt": "Já respondido. Muito obrigado!",
-        "sk": "Už zodpovedané. Ďakujeme!",
-    },
-    "used_text": {
-        "en": "The answers for this card are saved already. Nothing more was saved. "
-              "You can close this page now.",
-        "de": "Die Antworten zu dieser Karte sind schon gespeichert. Es wurde nichts weiter "
-              "gespeichert. Diese Seite kann jetzt geschlossen werden.",
-        "nl": "De antwoorden voor deze kaart zijn al opgeslagen. Er is niets extra opgeslagen. "
-              "Deze pagina mag nu dicht.",
-        "pt": "As respostas deste cartão já estão guardadas. Não foi guardado mais nada. "
-              "Já pode fechar esta página.",
-        "sk": "Odpovede k tejto kartičke sú už uložené. Nič ďalšie sa neuložilo. "
-              "Túto stránku teraz môžete zavrieť.",
-    },
-    "need": {"en": "Please choose an answer.", "de": "Bitte eine Antwort wählen.",
-             "nl": "Kies een antwoord.", "pt": "Escolha uma resposta.",
-             "sk": "Vyberte odpoveď."},
-    "error_title": {
-        "en": "Something went wrong", "de": "Etwas ist schiefgegangen",
-        "nl": "Er ging iets mis", "pt": "Algo correu mal", "sk": "Niečo sa pokazilo",
-    },
-    "error_text": {
-        "en": "Nothing was saved. Please try again, or tell the person who gave you the card.",
-        "de": "Es wurde nichts gespeichert. Bitte noch einmal versuchen oder der Person "
-              "Bescheid geben, die die Karte ausgeteilt hat.",
-        "nl": "Er is niets opgeslagen. Probeer het opnieuw, of zeg het tegen wie je de kaart gaf.",
-        "pt": "Não foi guardado nada. Tente de novo ou avise quem lhe entregou o cartão.",
-        "sk": "Nič sa neuložilo. Skúste to znova alebo to povedzte tomu, kto vám dal kartičku.",
-    },
-}
-
-
 def page_text(key: str, language: str = "en") -> str:
     """A text of the pages in ``language`` (English where there is none).
+
+    The texts are :data:`cocope_kit.form_texts.FORM_TEXTS`, translated by the catalogs.
 
     >>> page_text("invalid_title", "nl")
     'Deze link kan niet worden geopend'
     """
-    from .widgets.survey import ui_text
-
-    if key in _TEXT:
-        return _TEXT[key].get(language, _TEXT[key]["en"])
-    return ui_text(key, language)
+    return form_text(key, language)
 
 
 def _best_language(accept: str | None) -> str:
@@ -321,11 +263,11 @@ class FormPages:
     # ------------------------------------------------------------ the form page
     def _form(self, token: str, invitation, fields: Mapping[str, str], *,
               submitted: bool) -> Page:
-        from .widgets.survey import _pick, role_label, ui_text
+        from .widgets.survey import role_label, ui_text
 
         lang = invitation.language
         inst = load_instrument(invitation.form)
-        title = _pick(inst.title, lang)
+        title = inst.title_for(lang, easy_read=invitation.easy_read)
         ctx = dict(lang=lang, title=title, heading=title, token=token, action="./",
                    submit=ui_text("submit", lang), need_text=page_text("need", lang),
                    missing_text=ui_text("missing", lang), who=None, role=None, levels=None,
@@ -344,9 +286,9 @@ class FormPages:
             from .widgets.network import level_choices
 
             item = inst.items[0]
-            question = inst.text(item.id, lang)
+            question = inst.text(item.id, lang, easy_read=invitation.easy_read)
             q_lang = None if lang in item.text else "en"
-            choices = level_choices(lang)
+            choices = level_choices(lang, easy_read=invitation.easy_read)
             for n, m in enumerate(targets.itertuples(index=False), start=1):
                 name = self._key(token, m.member_id)
                 value = str(fields.get(name, "") or "")

@@ -98,10 +98,32 @@ def _instrument_dir() -> Path:
 
 INSTRUMENT_DIR: Path = _instrument_dir()
 
-#: Label of the "don't know" option of scales with ``dont_know: true``.
-DONT_KNOW_LABELS: Mapping[str, str] = MappingProxyType(
-    {"en": "Don't know", "de": "Weiß nicht", "nl": "Weet ik niet", "pt": "Não sei", "sk": "Neviem"}
-)
+class _DontKnowLabels(Mapping):
+    """Language code -> the "don't know" label, read from the gettext catalogs when asked."""
+
+    def __getitem__(self, lang: str) -> str:
+        from .form_texts import form_text
+        from .i18n import LANGUAGES
+
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return form_text("dont_know", lang)
+
+    def __iter__(self):
+        from .i18n import LANGUAGES
+
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        from .i18n import LANGUAGES
+
+        return len(LANGUAGES)
+
+
+#: Label of the "don't know" option of scales with ``dont_know: true``, per language
+#: (the text is ``FORM_TEXTS["dont_know"]`` of :mod:`cocope_kit.form_texts`, translated by
+#: the gettext catalogs).
+DONT_KNOW_LABELS: Mapping[str, str] = _DontKnowLabels()
 
 
 def _frozen(mapping: Mapping) -> Mapping:
@@ -202,7 +224,9 @@ class Scale:
 
     def dont_know_label(self, language: str = "en") -> str:
         """Label of the "don't know" option in ``language`` (English if not translated)."""
-        return _pick(DONT_KNOW_LABELS, language) or DONT_KNOW_LABELS["en"]
+        from .form_texts import form_text
+
+        return form_text("dont_know", language)
 
 
 @dataclass(frozen=True)

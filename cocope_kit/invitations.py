@@ -43,9 +43,13 @@ password hash (bcrypt, scrypt) protects *low-entropy* secrets and would only
 slow down every page view. The hash is looked up through an index and then
 compared again with :func:`hmac.compare_digest`.
 
-This module is the store's companion for the ``invitation`` table (layer of
-:mod:`cocope_kit.store`): it writes that table only, and the answers through
-:meth:`Store.write <cocope_kit.store.Store.write>`.
+This module holds the rules (tokens, consent, one use) and runs no SQL: it
+reads and writes the ``invitation`` table through the store's
+:attr:`Store.invitations <cocope_kit.store.Store.invitations>`
+(:class:`~cocope_kit.store_invitations.InvitationTable`), the answers through
+:meth:`Store.write <cocope_kit.store.Store.write>`, and groups the steps of an
+opening or a redeem in one :meth:`Store.transaction
+<cocope_kit.store.Store.transaction>`.
 
 Examples
 --------
@@ -78,7 +82,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
-from .errors import UsageError
+from .errors import StoreError, UsageError
 from .instruments import AUDIENCES, list_instruments
 from .model import role_group
 
@@ -116,8 +120,6 @@ _NOT_FORMS = ("reflection_prompts",)
 _WAVE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-_COLS = ("invitation_id, cop_id, form, wave, audience, language, member_id, card_no, "
-         "created_at, expires_at, opened_at, used_at, revoked_at, token_hash")
 
 
 @dataclass(frozen=True)
@@ -237,8 +239,8 @@ def invitation_url(base_url: str, token: str) -> str:
     return f"{base}?t={token}"
 
 
-def _row(r: Sequence) -> Invitation:
-    return Invitation(*r[:13])
+def _row(r: Mapping[str, object]) -> Invitation:
+    return Invitation(**{f: r[f] for f in Invitation.__dataclass_fields__})
 
 
 def _check_form(form: str) -> str:
@@ -375,11 +377,10 @@ def create_invitations(
     specs = [(r.member_id, r.role, r.pseudonym, r.name) for r in chosen.itertuples()]
     specs += [(None, None, None, None)] * anonymous
     cards: list[Card] = []
-    with store.transaction() as con:
+    table = store.invitations
+    with store.transaction():
         # one live card per member, form and wave: nobody answers the same form twice
-        live = {r[0] for r in con.execute(
-            "SELECT member_id FROM invitation WHERE cop_id = ? AND form = ? AND wave = ? "
-            "AND revoked_at IS NULL AND member_id IS NOT NULL", (cop_id, form, wave))}
+        live = table.live_members(cop_id, form, wave)
         if isinstance(members, str):
             specs = [sp for sp in specs if sp[0] is None or sp[0] not in live]
             if not specs:
@@ -390,18 +391,15 @@ def create_invitations(
             if twice:
                 raise UsageError(f"already invited to {form}, wave {wave}: {', '.join(twice)}; "
                                  "revoke or reissue their card instead; nothing was created")
-        n = con.execute("SELECT coalesce(max(card_no), 0) FROM invitation WHERE cop_id = ?",
-                        (cop_id,)).fetchone()[0]
+        n = table.next_card_no(cop_id)
         for member_id, role, pseudonym, name in specs:
-            n += 1
             token = secrets.token_urlsafe(TOKEN_BYTES)
             inv = Invitation(str(uuid.uuid4()), cop_id, form, wave, _audience_for(audience, role),
                              lang, member_id, n, created, expires, None, None, None)
-            con.execute(f"INSERT INTO invitation ({_COLS}) VALUES ({', '.join('?' * 14)})",
-                        (*[getattr(inv, f) for f in Invitation.__dataclass_fields__],
-                         hash_token(token)))
+            n += 1
             cards.append(Card(inv, token, None if pd.isna(pseudonym) else str(pseudonym),
                               None if pd.isna(name) else str(name)))
+        table.add([{**c.invitation.__dict__, "token_hash": hash_token(c.token)} for c in cards])
     return cards
 
 
@@ -431,12 +429,12 @@ def invitable_members(store, cop_id: str, *, today=None) -> pd.DataFrame:
 # ---------------------------------------------------------------- open and redeem
 
 
-def _lookup(con, token: str) -> Invitation | None:
+def _lookup(store, token: str) -> Invitation | None:
     if not isinstance(token, str) or not _TOKEN_RE.match(token):
         return None
     h = hash_token(token)
-    row = con.execute(f"SELECT {_COLS} FROM invitation WHERE token_hash = ?", (h,)).fetchone()
-    if row is None or not hmac.compare_digest(str(row[13]), h):
+    row = store.invitations.by_token_hash(h)
+    if row is None or not hmac.compare_digest(str(row["token_hash"]), h):
         return None
     return _row(row)
 
@@ -471,15 +469,14 @@ def open_invitation(store, token: str, *, now: datetime | None = None) -> Opened
     without consent alike, so the answer reveals nothing about the store.
     """
     t = now or _now()
-    with store.transaction() as con:
-        inv = _lookup(con, token)
+    with store.transaction():
+        inv = _lookup(store, token)
         status = _state(store, inv, t)
         if status == "invalid":
             return Opened("invalid", None, inv.language if inv else None)
         if status == "open" and inv.opened_at is None:
             stamp = inv.created_at if inv.anonymous else _ts(t)
-            con.execute("UPDATE invitation SET opened_at = ? WHERE invitation_id = ?",
-                        (stamp, inv.invitation_id))
+            store.invitations.mark_opened(inv.invitation_id, stamp)
             inv = Invitation(**{**inv.__dict__, "opened_at": stamp})
         return Opened(status, inv, inv.language)
 
@@ -500,41 +497,35 @@ def redeem(
     exactly one stores anything; the other gets ``"used"``.
     """
     t = now or _now()
-    with store.transaction() as con:
-        inv = _lookup(con, token)
+    with store.transaction():
+        inv = _lookup(store, token)
         status = _state(store, inv, t)
         if status != "open":
             return Redeemed(status, {}, inv.language if inv else None)
         counts = store.write(dict(build(inv)))
         stamp = inv.created_at if inv.anonymous else _ts(t)
-        con.execute("UPDATE invitation SET used_at = ?, opened_at = coalesce(opened_at, ?) "
-                    "WHERE invitation_id = ? AND used_at IS NULL",
-                    (stamp, stamp, inv.invitation_id))
+        if not store.invitations.mark_used(inv.invitation_id, stamp):  # cannot happen under
+            raise StoreError("the invitation was used meanwhile; nothing was stored")  # the lock
     return Redeemed("stored", counts, inv.language)
 
 
 # ---------------------------------------------------------------- facilitator
 
 
-def _get(con, invitation_id: str) -> Invitation:
-    row = con.execute(f"SELECT {_COLS} FROM invitation WHERE invitation_id = ?",
-                      (str(invitation_id),)).fetchone()
-    if row is None:
-        raise UsageError(f"no invitation {invitation_id!r}; see 'cocope invitations' for the ids")
-    return _row(row)
+def _get(store, invitation_id: str) -> Invitation:
+    return _row(store.invitations.get(invitation_id))
 
 
 def revoke(store, invitation_id: str, *, now: datetime | None = None) -> Invitation:
     """Revoke a card that has not been used: its link then opens nothing."""
-    with store.transaction() as con:
-        inv = _get(con, invitation_id)
+    with store.transaction():
+        inv = _get(store, invitation_id)
         if inv.used_at is not None:
             raise UsageError(f"invitation {invitation_id!r} has been answered already; "
                              "a used card opens nothing anyway")
         if inv.revoked_at is None:
             stamp = _ts(now or _now())
-            con.execute("UPDATE invitation SET revoked_at = ? WHERE invitation_id = ?",
-                        (stamp, inv.invitation_id))
+            store.invitations.mark_revoked(inv.invitation_id, stamp)
             inv = Invitation(**{**inv.__dict__, "revoked_at": stamp})
         return inv
 
@@ -546,8 +537,8 @@ def reissue(store, invitation_id: str, *, expires_days: float = DEFAULT_EXPIRES_
     The new card keeps form, wave, audience and language; the member must still
     have consent.
     """
-    with store.transaction() as con:
-        old = _get(con, invitation_id)
+    with store.transaction():
+        old = _get(store, invitation_id)
         revoke(store, invitation_id, now=now)
         members = [old.member_id] if old.member_id else None
         cards = create_invitations(store, old.cop_id, old.form, old.wave, members=members,
@@ -573,13 +564,7 @@ def progress(store, cop_id: str, *, wave: str | None = None,
         Member cards show the pseudonym, never the name.
     """
     t = now or _now()
-    sql = f"SELECT {_COLS} FROM invitation WHERE cop_id = ?"
-    params: list = [cop_id]
-    if wave is not None:
-        sql += " AND wave = ?"
-        params.append(wave)
-    with store.transaction() as con:
-        rows = [_row(r) for r in con.execute(sql + " ORDER BY card_no", params).fetchall()]
+    rows = [_row(r) for r in store.invitations.rows(cop_id, wave=wave)]
     roster = store.read("member", where={"cop_id": cop_id}).set_index("member_id")["pseudonym"]
     out = []
     for r in rows:

@@ -274,6 +274,13 @@ class Store:
         cur = self._con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid")
         return pd.DataFrame.from_records(cur.fetchall(), columns=cols).astype(object)
 
+    @property
+    def invitations(self):
+        """The ``invitation`` table (:class:`~cocope_kit.store_invitations.InvitationTable`)."""
+        from .store_invitations import InvitationTable
+
+        return InvitationTable(self)
+
     def count(self, table: str) -> int:
         """Number of rows in a table."""
         if table not in TABLES:

@@ -59,8 +59,10 @@ def test_student_card_shows_easy_read_form_in_its_language(store):
     (card,) = inv.create_invitations(store, COP, "cop_climate", "post", members=[STUDENT])
     page = FormPages(store).get(card.token)
     assert page.kind == "form" and page.status == 200
-    title = load_instrument("cop_climate").title["de"]
+    title = load_instrument("cop_climate").title_for("de", easy_read=True)
+    assert title == "Wie es uns in unserer Gruppe geht"  # the easy-read title, not the adult one
     assert '<html lang="de">' in page.html and f"<title>{title}</title>" in page.html
+    assert f">{title}</h1>" in page.html
     items = survey_items("cop_climate", audience="student", language="de", easy_read=True)
     for it in items:
         assert it.text.replace("'", "&#39;") in page.html
@@ -141,6 +143,42 @@ def test_network_card_rates_the_others_by_pseudonym(store):
         [RATER, RATEES[0], 3], [RATER, RATEES[1], 0], [RATER, RATEES[2], 3]]
     assert pages.post(card.token, {"t": card.token, **fields}).kind == "used"
     assert store.count("pair_rating") == 3
+
+
+def test_cards_speak_the_cards_language_and_students_get_the_easy_title(store):
+    from cocope_kit.cards import render_cards
+
+    cards = inv.create_invitations(store, COP, "cop_climate", "post", members=[STUDENT],
+                                   now=None)
+    cards += inv.create_invitations(store, COP, "cop_climate", "post", anonymous=1,
+                                    audience="adult", language="sk")
+    page = render_cards(cards, "http://192.168.1.20:8866")
+    assert '<html lang="de">' in page and "<title>Einladungskarten</title>" in page
+    assert "Auf A4 in 100 % (ohne Skalierung) drucken" in page and "Print on A4" not in page
+    inst = load_instrument("cop_climate")
+    assert f'<h2 lang="de">{inst.title_for("de", easy_read=True)}</h2>' in page
+    assert f'<h2 lang="sk">{inst.title["sk"]}</h2>' in page
+    assert "Pre: Student B" not in page and "Für: Student B" in page
+    assert "Kartička 2" in page and "Naskenujte kód" in page
+    # the QR code scales to its 30 mm box: a viewBox, no fixed pixel size
+    svgs = re.findall(r"<svg[^>]*>", page)
+    assert len(svgs) == 2 and all('viewBox="0 0 ' in s and "width=" not in s for s in svgs)
+
+
+def test_student_network_card_shows_easy_read_labels(store):
+    # a student rating the others reads the plain level labels and question, in German
+    (card,) = inv.create_invitations(store, COP, "collaboration_network", "post",
+                                     members=[STUDENT])
+    html_ = FormPages(store).get(card.token).html
+    inst = load_instrument("collaboration_network")
+    easy, adult = level_choices("de", easy_read=True), level_choices("de")
+    assert [lab for lab, _ in easy] != [lab for lab, _ in adult]
+    for (label, _), (adult_label, _) in zip(easy, adult, strict=True):
+        assert label.replace("'", "&#39;") in html_
+        assert adult_label.replace("'", "&#39;") not in html_
+    question = inst.text(inst.items[0].id, "de", easy_read=True)
+    assert question.replace("'", "&#39;") in html_
+    assert f"<title>{inst.title_for('de', easy_read=True)}</title>" in html_
 
 
 @pytest.mark.parametrize("token", ["", "x" * 32, "abc", "<script>alert(1)</script>"])
@@ -312,13 +350,25 @@ def test_tokens_never_reach_the_log(server, store_path, caplog):
     assert card.token not in text and "made-up-token" not in text
 
 
-def test_every_page_and_card_text_exists_in_five_languages():
+def test_every_page_and_card_text_comes_from_the_catalogs_in_five_languages():
     from cocope_kit import cards, formserver
+    from cocope_kit.form_texts import FORM_TEXTS, ROLE_TEXTS, form_text, role_text
+    from cocope_kit.i18n import translator
 
-    for table in (formserver._TEXT, cards._TEXT):
-        for key, texts in table.items():
-            assert set(texts) == set(LANGUAGES), key
-            assert len(set(texts.values())) == len(LANGUAGES), key  # really translated
+    for key, english in FORM_TEXTS.items():
+        fmt = {"n": 3, "total": 9, "name": "Teacher A", "date": "2026-12-19"}
+        texts = {lang: form_text(key, lang, **fmt) for lang in LANGUAGES}
+        assert texts["en"] == english.format(**fmt)
+        assert len(set(texts.values())) == len(LANGUAGES), key  # really translated
+        for lang in LANGUAGES:  # the pages and cards show the catalog's text
+            assert translator(lang).gettext(english).format(**fmt) == texts[lang]
+            if "{" not in english:
+                assert formserver.page_text(key, lang) == texts[lang]
+            if "{" not in english:
+                assert cards.card_text(key, lang) == texts[lang]
+    for role in ROLE_TEXTS:
+        assert len({role_text(role, lang) for lang in LANGUAGES}) == len(LANGUAGES), role
+    assert form_text("submit", "fi") == FORM_TEXTS["submit"]  # no texts for fi: English
     assert formserver._best_language("sk-SK,sk;q=0.9,en;q=0.5") == "sk"
     assert formserver._best_language("fr-FR, pt;q=0.8") == "pt"
     assert formserver._best_language("fr") == formserver._best_language(None) == "en"

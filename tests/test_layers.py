@@ -16,11 +16,11 @@ PKG = Path(__file__).resolve().parents[1] / "cocope_kit"
 RANK = {
     "errors": 0, "model": 0,
     "schema": 1, "schema_rules": 1, "schema_types": 1, "instruments": 1, "instrument_file": 1,
-    "workspace": 1, "i18n": 1,
+    "workspace": 1, "i18n": 1, "form_texts": 1,
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
-    "invitations": 4, "spss": 4, "refiqda": 4, "survey_import": 4, "survey_format": 4,
+    "invitations": 4, "store_invitations": 4, "spss": 4, "refiqda": 4, "survey_import": 4, "survey_format": 4,
     "erasure": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
@@ -38,6 +38,7 @@ FORBIDDEN = {
     "instrument_file": HEAVY + ("sqlite3", "pandas"),
     "workspace": HEAVY + ("sqlite3", "pandas"),
     "i18n": HEAVY + ("sqlite3", "pandas"),
+    "form_texts": HEAVY + ("sqlite3", "pandas"),
     "stats": ("matplotlib", "ipywidgets", "sqlite3", "networkx"),
     "analysis": ("matplotlib", "ipywidgets", "sqlite3"),
     "privacy": ("matplotlib", "ipywidgets", "sqlite3", "scipy"),
@@ -51,7 +52,8 @@ FORBIDDEN = {
     "harvest_doc": ("ipywidgets",),
     "exports": ("matplotlib", "ipywidgets"),
     "erasure": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
-    "invitations": ("matplotlib", "ipywidgets", "scipy"),
+    "invitations": ("matplotlib", "ipywidgets", "scipy", "sqlite3"),
+    "store_invitations": HEAVY + ("sqlite3", "pandas"),
     "cards": ("matplotlib", "ipywidgets"),
     "formserver": ("matplotlib", "ipywidgets", "scipy"),
     "spss": ("matplotlib", "ipywidgets"),
@@ -148,3 +150,22 @@ def test_only_store_talks_sql_only_widgets_import_ipywidgets_only_cli_reads_argv
             assert layer == "widgets", f"{path.name} imports ipywidgets"
         if layer != "cli":
             assert "sys.argv" not in text and "sys.exit" not in text, f"{path.name} touches argv/exit"
+
+
+# the store layer's modules that run SQL on the store's connection
+SQL_MODULES = {"store", "store_invitations", "erasure"}
+
+
+def test_sql_runs_only_in_the_store_layer():
+    """DESIGN section 2: `store` is the only module that talks SQL (issue 14: invitations.py
+    used to run SQL on the store's connection)."""
+    import re
+
+    offences = []
+    for path in PKG.rglob("*.py"):
+        if path.parent == PKG and path.stem in SQL_MODULES:
+            continue
+        text = path.read_text()
+        if re.search(r"\.(execute|executemany|executescript)\(|read_sql", text):
+            offences.append(str(path.relative_to(PKG)))
+    assert offences == []

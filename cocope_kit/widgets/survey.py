@@ -59,6 +59,7 @@ import pandas as pd
 from IPython.display import Javascript
 
 from ..errors import Problem, UsageError, ValidationError
+from ..form_texts import form_text, role_text
 from ..instruments import AUDIENCES, Instrument, load_instrument
 from ..model import Role, role_group, values
 from ._base import Form, safe_handler
@@ -89,121 +90,8 @@ NON_SURVEY_INSTRUMENTS = ("collaboration_network", "reflection_prompts")
 
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 
-# ---------------------------------------------------------------- wording of the form itself
-# Kept neutral (no du/Sie, tu/você) so that it suits children, parents and teachers alike.
-_UI: dict[str, dict[str, str]] = {
-    "intro": {
-        "en": "Please answer every question unless it says (optional). "
-              "There are no right or wrong answers.",
-        "de": "Bitte jede Frage beantworten, außer sie ist als (freiwillig) markiert. "
-              "Es gibt keine richtigen oder falschen Antworten.",
-        "nl": "Beantwoord alle vragen, behalve als er (niet verplicht) bij staat. "
-              "Er zijn geen goede of foute antwoorden.",
-        "pt": "Por favor, responda a todas as perguntas, exceto as marcadas como (opcional). "
-              "Não há respostas certas nem erradas.",
-        "sk": "Prosíme, odpovedzte na všetky otázky okrem tých, pri ktorých je (nepovinné). "
-              "Neexistujú správne ani nesprávne odpovede.",
-    },
-    "optional": {"en": "(optional)", "de": "(freiwillig)", "nl": "(niet verplicht)",
-                 "pt": "(opcional)", "sk": "(nepovinné)"},
-    "progress": {"en": "{n} of {total} answered", "de": "{n} von {total} beantwortet",
-                 "nl": "{n} van {total} beantwoord", "pt": "{n} de {total} respondidas",
-                 "sk": "Zodpovedané: {n} z {total}"},
-    "submit": {"en": "Submit my answers", "de": "Antworten absenden",
-               "nl": "Antwoorden versturen", "pt": "Enviar as respostas",
-               "sk": "Odoslať odpovede"},
-    "missing": {
-        "en": "These questions still need an answer. Nothing has been saved yet.",
-        "de": "Diese Fragen brauchen noch eine Antwort. Es wurde noch nichts gespeichert.",
-        "nl": "Deze vragen hebben nog een antwoord nodig. Er is nog niets opgeslagen.",
-        "pt": "Estas perguntas ainda precisam de resposta. Ainda não foi guardado nada.",
-        "sk": "Tieto otázky ešte potrebujú odpoveď. Zatiaľ sa nič neuložilo.",
-    },
-    "thanks_title": {"en": "Thank you!", "de": "Vielen Dank!", "nl": "Dank je wel!",
-                     "pt": "Muito obrigado!", "sk": "Ďakujeme!"},
-    "thanks": {
-        "en": "Your answers have been saved. You can close this page now.",
-        "de": "Die Antworten wurden gespeichert. Diese Seite kann jetzt geschlossen werden.",
-        "nl": "De antwoorden zijn opgeslagen. Deze pagina mag nu dicht.",
-        "pt": "As respostas foram guardadas. Já pode fechar esta página.",
-        "sk": "Odpovede sú uložené. Túto stránku teraz môžete zavrieť.",
-    },
-    "again": {"en": "Start again for the next person", "de": "Neu beginnen für die nächste Person",
-              "nl": "Opnieuw beginnen voor de volgende persoon",
-              "pt": "Recomeçar para a próxima pessoa", "sk": "Začať znova pre ďalšiu osobu"},
-    "role": {"en": "I take part as", "de": "Ich nehme teil als", "nl": "Ik doe mee als",
-             "pt": "Participo como", "sk": "Zúčastňujem sa ako"},
-    "role_none": {"en": "(I prefer not to say)", "de": "(möchte ich nicht sagen)",
-                  "nl": "(zeg ik liever niet)", "pt": "(prefiro não dizer)",
-                  "sk": "(nechcem uviesť)"},
-    "network_intro": {
-        "en": "For each person in our CoP, choose the description that fits how you work "
-              "together. Every person needs an answer.",
-        "de": "Für jede Person in unserer CoP bitte die Beschreibung wählen, die zur "
-              "Zusammenarbeit passt. Jede Person braucht eine Antwort.",
-        "nl": "Kies voor elke persoon in onze CoP de beschrijving die past bij hoe jullie "
-              "samenwerken. Elke persoon heeft een antwoord nodig.",
-        "pt": "Para cada pessoa da nossa CoP, escolha a descrição que melhor corresponde à "
-              "forma como trabalham em conjunto. Todas as pessoas precisam de resposta.",
-        "sk": "Pri každej osobe v našej CoP vyberte opis, ktorý zodpovedá tomu, ako spolu "
-              "pracujete. Každá osoba potrebuje odpoveď.",
-    },
-    "network_missing": {
-        "en": "Please choose an answer for these people. Nothing has been saved yet.",
-        "de": "Bitte für diese Personen noch eine Antwort wählen. Es wurde noch nichts "
-              "gespeichert.",
-        "nl": "Kies nog een antwoord voor deze personen. Er is nog niets opgeslagen.",
-        "pt": "Escolha ainda uma resposta para estas pessoas. Ainda não foi guardado nada.",
-        "sk": "Vyberte ešte odpoveď pre tieto osoby. Zatiaľ sa nič neuložilo.",
-    },
-    "network_done": {
-        "en": "Your answers for this round are already saved.",
-        "de": "Die Antworten für diese Runde sind bereits gespeichert.",
-        "nl": "De antwoorden voor deze ronde zijn al opgeslagen.",
-        "pt": "As respostas para esta ronda já estão guardadas.",
-        "sk": "Odpovede za toto kolo sú už uložené.",
-    },
-    "network_nobody": {
-        "en": "There is nobody else in this CoP to answer about.",
-        "de": "In dieser CoP gibt es keine weiteren Personen für diese Fragen.",
-        "nl": "Er zijn geen andere personen in deze CoP om over te antwoorden.",
-        "pt": "Não há mais pessoas nesta CoP sobre quem responder.",
-        "sk": "V tejto CoP nie je nikto ďalší, o kom by ste odpovedali.",
-    },
-    "participant": {"en": "Participant: {name}", "de": "Teilnehmende Person: {name}",
-                    "nl": "Deelnemer: {name}", "pt": "Participante: {name}",
-                    "sk": "Účastník/účastníčka: {name}"},
-}
-
-_ROLE_LABELS: dict[str, dict[str, str]] = {
-    "en": {"teacher": "Teacher", "special_needs_teacher": "Special needs teacher",
-           "teaching_assistant": "Teaching assistant", "school_leader": "School leader",
-           "social_worker": "Social worker", "psychologist": "Psychologist",
-           "therapist": "Therapist", "support_professional": "Other support professional",
-           "student": "Student", "parent": "Parent or family member", "other": "Other"},
-    "de": {"teacher": "Lehrkraft", "special_needs_teacher": "Förderlehrkraft",
-           "teaching_assistant": "Schulassistenz", "school_leader": "Schulleitung",
-           "social_worker": "Schulsozialarbeit", "psychologist": "Schulpsychologie",
-           "therapist": "Therapie", "support_professional": "Andere unterstützende Fachkraft",
-           "student": "Schülerin oder Schüler", "parent": "Elternteil oder Familie",
-           "other": "Andere"},
-    "nl": {"teacher": "Leerkracht", "special_needs_teacher": "Zorgleerkracht",
-           "teaching_assistant": "Onderwijsassistent", "school_leader": "Directie",
-           "social_worker": "Maatschappelijk werker", "psychologist": "Psycholoog",
-           "therapist": "Therapeut", "support_professional": "Andere ondersteuner",
-           "student": "Leerling", "parent": "Ouder of familielid", "other": "Anders"},
-    "pt": {"teacher": "Professor/a", "special_needs_teacher": "Professor/a de educação especial",
-           "teaching_assistant": "Assistente educativo/a", "school_leader": "Direção da escola",
-           "social_worker": "Assistente social", "psychologist": "Psicólogo/a",
-           "therapist": "Terapeuta", "support_professional": "Outro/a profissional de apoio",
-           "student": "Aluno/a", "parent": "Pai, mãe ou familiar", "other": "Outro"},
-    "sk": {"teacher": "Učiteľ/ka", "special_needs_teacher": "Špeciálny pedagóg/špeciálna pedagogička",
-           "teaching_assistant": "Asistent/ka učiteľa", "school_leader": "Vedenie školy",
-           "social_worker": "Sociálny pedagóg/sociálna pedagogička",
-           "psychologist": "Psychológ/psychologička", "therapist": "Terapeut/ka",
-           "support_professional": "Iný odborný zamestnanec", "student": "Žiak/žiačka",
-           "parent": "Rodič alebo člen rodiny", "other": "Iné"},
-}
+# The wording of the form itself (intro, buttons, messages) and the role labels are in
+# cocope_kit.form_texts, translated through the gettext catalogs.
 
 
 def normalise_language(language: object) -> str:
@@ -222,13 +110,14 @@ def normalise_language(language: object) -> str:
 def ui_text(key: str, language: str = "en", **fmt) -> str:
     """Wording of the form's own labels in ``language`` (English where not translated).
 
+    The texts are :data:`cocope_kit.form_texts.FORM_TEXTS`, translated by the catalogs.
+
     >>> ui_text("progress", "de", n=3, total=13)
     '3 von 13 beantwortet'
     >>> ui_text("submit", "fi")
     'Submit my answers'
     """
-    texts = _UI[key]
-    return texts.get(language, texts["en"]).format(**fmt)
+    return form_text(key, language, **fmt)
 
 
 def role_label(role: str, language: str = "en") -> str:
@@ -237,8 +126,7 @@ def role_label(role: str, language: str = "en") -> str:
     >>> role_label("special_needs_teacher", "nl")
     'Zorgleerkracht'
     """
-    labels = _ROLE_LABELS.get(language, _ROLE_LABELS["en"])
-    return labels.get(role, _ROLE_LABELS["en"].get(role, role))
+    return role_text(role, language)
 
 
 def new_key() -> str:
