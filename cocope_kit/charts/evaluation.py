@@ -186,6 +186,7 @@ def attendance_data(attendance: pd.DataFrame, members: pd.DataFrame,
 
 
 def attendance_heatmap(table: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                        cop_id: str | None = None) -> Axes:
     """Members (by pseudonym) × meetings: present or absent, contributions written in.
 
@@ -324,7 +325,8 @@ def lorenz_data(shares: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def voice_equity(lorenz: pd.DataFrame, equity: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def voice_equity(lorenz: pd.DataFrame, equity: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None) -> Axes:
     """Lorenz curves of contributions per CoP, with the line of equality; Gini in the legend.
 
     Parameters
@@ -378,7 +380,8 @@ def voice_equity(lorenz: pd.DataFrame, equity: pd.DataFrame, *, ax: Axes | None 
     return ax
 
 
-def voice_shares(equity: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def voice_shares(equity: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None) -> Axes:
     """Students' share of voice next to their share of members, per CoP (paired bars).
 
     Parameters
@@ -434,7 +437,8 @@ def voice_shares(equity: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 _SUBSCALES = ("cooperation", "coordination", "collaboration")
 
 
-def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: float = 3.5,
+def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None, threshold: float = 3.5,
                   scale: tuple[float, float] = (1, 5), min_cell: int | None = None) -> Axes:
     """Subscale means (cooperation, coordination, collaboration) per CoP and wave.
 
@@ -534,7 +538,8 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None, threshold: fl
     return ax
 
 
-def level_transitions(transitions: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def level_transitions(transitions: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None) -> Axes:
     """Slope chart of the level of working together from pre to post, one line per CoP.
 
     Parameters
@@ -622,6 +627,7 @@ def _diverging_colors(k: int) -> list:
 
 
 def likert_bars(counts: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                 item_labels: Mapping[str, str] | None = None, **group: object) -> Axes:
     """Diverging stacked bars of Likert answers, centred on the neutral point, one bar per item.
 
@@ -722,6 +728,7 @@ def _suppressed_text(reason: object, min_cell: int | None) -> str:
 
 
 def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                     scale: tuple[float, float] = (1, 5), hue: str = "wave",
                     min_cell: int | None = None, **group: object) -> Axes:
     """Construct means with confidence intervals, pre vs post (or by role group).
@@ -858,6 +865,7 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
 
 # ============================================================================= 5. goals
 def goal_progress(goals: pd.DataFrame, measurements: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                   goal_id: str | None = None) -> Axes:
     """One goal over time: baseline, measurements, target and deadline.
 
@@ -931,7 +939,8 @@ def goal_progress(goals: pd.DataFrame, measurements: pd.DataFrame, *, ax: Axes |
     return ax
 
 
-def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None) -> Axes:
     """GAS T-scores per CoP, as bars from the line at 50 (every goal as expected).
 
     Parameters
@@ -1000,6 +1009,7 @@ _EDGE_WIDTH = {1: 1.2, 2: 2.6, 3: 4.2}
 
 
 def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
             asymmetric: pd.DataFrame | None = None, cop_id: str | None = None,
             wave: str | None = None) -> Axes:
     """The collaboration network of one CoP and wave, on a circle.
@@ -1120,6 +1130,7 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
 
 # ============================================================================= 7. qualitative
 def code_frequencies(freq: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                      value: str = "segments", **group: object) -> Axes:
     """Heatmap of codes × respondent role: segments (or interviews) with each code.
 
@@ -1189,6 +1200,7 @@ def code_frequencies(freq: pd.DataFrame, *, ax: Axes | None = None,
 
 
 def cooccurrence(pairs: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                  codes: pd.DataFrame | None = None) -> Axes:
     """Code × code heatmap: segments where two codes were given together.
 
@@ -1253,6 +1265,7 @@ def cooccurrence(pairs: pd.DataFrame, *, ax: Axes | None = None,
 
 
 def coder_agreement(agreement: pd.DataFrame, *, ax: Axes | None = None,
+        language: str | None = None,
                     codes: pd.DataFrame | None = None,
                     references: Sequence[float] = (0.6, 0.8)) -> Axes:
     """Cohen's kappa and Krippendorff's alpha per code, with reference lines.

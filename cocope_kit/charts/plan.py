@@ -214,6 +214,7 @@ def gantt(
     schedule_or_steps: pd.DataFrame,
     *,
     ax: Axes | None = None,
+    language: str | None = None,
     color_by: str = "status",
     today: object = None,
     deadline: object = None,
@@ -529,6 +530,7 @@ def dependency_graph(
     dependencies: pd.DataFrame,
     *,
     ax: Axes | None = None,
+    language: str | None = None,
     schedule: pd.DataFrame | None = None,
 ) -> Axes:
     """The action plan as a left-to-right graph of steps, the critical path highlighted.
@@ -670,6 +672,7 @@ def responsibility_matrix(
     matrix: pd.DataFrame,
     *,
     ax: Axes | None = None,
+    language: str | None = None,
     members: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
 ) -> Axes:
