@@ -5,6 +5,13 @@ function returned and draws it; the CoP tree's tables come from
 :func:`cop_tree_data`. Every chart stores a plain-text description of what it
 shows, returned by :func:`describe` (the alt text of the chart).
 
+Every chart function takes ``language=`` (one of en, de, nl, pt, sk; ``None``
+means English) and draws every title, label, legend and its alt text in that
+language. Colours and what they mean: :mod:`cocope_kit.charts.palette`
+(problems only in vermillion, progress in bluish green). :func:`gas_scores`
+returns ``None`` when there is nothing to draw; :func:`goal_progress` without a
+measurement draws a "not collected yet" panel.
+
 Importing this package imports matplotlib (``import cocope_kit`` does not).
 
 >>> from cocope_kit import charts
@@ -13,6 +20,7 @@ True
 """
 
 from ._style import describe, save, set_description
+from .palette import MEANING, PALETTE
 from .plan import dependency_graph, dependency_layout, gantt, gantt_data, responsibility_matrix
 from .tree import cop_tree, cop_tree_data, draw_cop_tree
 
@@ -21,6 +29,9 @@ __all__ = [
     "describe",
     "set_description",
     "save",
+    # colours and their meanings
+    "PALETTE",
+    "MEANING",
     # plan (meeting 2)
     "gantt_data",
     "gantt",

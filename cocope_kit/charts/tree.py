@@ -63,7 +63,7 @@ _TABLES = ("cop", "goal", "goal_measurement", "action", "action_owner", "action_
 TRUNK_BROWN = "#6B4423"
 SIGN_CREAM = "#FFF8E7"
 VINE_COLOR = st.REDDISH_PURPLE
-PROGRESS_COLOR = st.VERMILLION
+PROGRESS_COLOR = st.BLUISH_GREEN  # progress is green, never the problem colour
 
 
 # ----------------------------------------------------------------------------- data
