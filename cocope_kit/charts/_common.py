@@ -97,20 +97,23 @@ def done(ax: Axes, text: str) -> Axes:
 
 
 def fit_title(ax: Axes) -> None:
-    """Wrap the title so it fits the figure's width (never cut off), at most three lines.
+    """Wrap the titles (centre, left, right) to the figure's width, at most three lines.
 
     The width per character is estimated generously (0.6 em), so the wrapped
     title stays inside the figure at the size it was drawn for.
     """
-    title = ax.title
-    text = " ".join(title.get_text().split())
-    if not text:
-        return
-    fig = ax.figure
-    width_in = fig.get_figwidth() * 0.94
-    em_in = title.get_fontsize() / 72
-    chars = max(16, int(width_in / (0.6 * em_in)))
-    title.set_text(textwrap.fill(text, chars, break_long_words=True, break_on_hyphens=False))
+    for title in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001
+        text = " ".join(title.get_text().split())
+        if not text:
+            continue
+        width_in = ax.figure.get_figwidth() * 0.94
+        em_in = title.get_fontsize() / 72
+        chars = max(16, int(width_in / (0.6 * em_in)))
+        lines = textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False)
+        if len(lines) > 3:
+            lines = lines[:3]
+            lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
+        title.set_text("\n".join(lines))
 
 
 def text_color(color: object) -> str:

@@ -30,7 +30,7 @@ Action plan of 2 steps from 1 Mar 2026 to 1 Apr 2026: 1 in progress, 1 done. Cri
 Map the playground → Games corner. 1 arrow shows a step that must wait for another. Seen on
 20 Mar 2026.
 >>> ax = gantt(table, today="2026-03-20", dependencies=deps, language="nl")
->>> ax.get_title()
+>>> ax.get_title(loc="left")
 'Ons actieplan in de tijd'
 """
 

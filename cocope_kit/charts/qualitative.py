@@ -36,7 +36,7 @@ __all__ = ["code_frequencies", "cooccurrence", "coder_agreement"]
 
 def _code_label(code_id: object, label: object = None) -> str:
     if label is not None and not (isinstance(label, float) and label != label) and str(label):
-        return human(label) if "_" in str(label) else str(label)
+        return human(label)
     return human(code_id)
 
 
