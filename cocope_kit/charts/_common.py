@@ -97,23 +97,55 @@ def done(ax: Axes, text: str) -> Axes:
 
 
 def fit_title(ax: Axes) -> None:
-    """Wrap the titles (centre, left, right) to the figure's width, at most three lines.
+    """Wrap the titles (centre, left, right) so they stay inside the figure, at most 3 lines.
 
-    The width per character is estimated generously (0.6 em), so the wrapped
-    title stays inside the figure at the size it was drawn for.
+    A first wrap estimates the width of a character (0.6 em); then the figure is
+    laid out (without rendering) and a title that still sticks out is wrapped
+    narrower, in proportion to the room it has: a centred title has twice the
+    distance from its centre to the nearer figure edge, a left title the
+    distance to the right edge.
     """
-    for title in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001
+    fig = ax.figure
+    titles = [t for t in (ax.title, ax._left_title, ax._right_title)  # noqa: SLF001
+              if t.get_text().strip()]
+    if not titles:
+        return
+
+    def wrap(title, chars: int) -> None:
         text = " ".join(title.get_text().split())
-        if not text:
-            continue
-        width_in = ax.figure.get_figwidth() * 0.94
-        em_in = title.get_fontsize() / 72
-        chars = max(16, int(width_in / (0.6 * em_in)))
-        lines = textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False)
+        lines = textwrap.wrap(text, max(chars, 12), break_long_words=True,
+                              break_on_hyphens=False)
         if len(lines) > 3:
             lines = lines[:3]
-            lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
+            lines[-1] = lines[-1][: max(chars, 12) - 1].rstrip() + "…"
         title.set_text("\n".join(lines))
+
+    for title in titles:
+        em_in = title.get_fontsize() / 72
+        wrap(title, int(fig.get_figwidth() * 0.94 / (0.6 * em_in)))
+    for _ in range(4):
+        try:
+            fig.draw_without_rendering()
+        except Exception:  # noqa: BLE001 - a layout problem must not stop a chart
+            return
+        width = fig.bbox.width
+        moved = False
+        for title in titles:
+            box = title.get_window_extent()
+            if box.width <= 0 or (box.x0 >= 2 and box.x1 <= width - 2):
+                continue
+            if title is ax.title:
+                cx = (box.x0 + box.x1) / 2
+                room = 2 * min(cx, width - cx) - 8
+            elif title is ax._left_title:  # noqa: SLF001
+                room = width - max(box.x0, 0) - 8
+            else:
+                room = max(box.x1, 0) - 8
+            longest = max(len(line) for line in title.get_text().split("\n"))
+            wrap(title, int(longest * max(room, 40) / box.width * 0.95))
+            moved = True
+        if not moved:
+            return
 
 
 def text_color(color: object) -> str:
