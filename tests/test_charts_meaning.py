@@ -231,15 +231,19 @@ def test_network_of_up_to_12_is_a_matrix_with_uneven_pairs_framed(t):
         x, y = cell.get_x() + 0.5, cell.get_y() + 0.5
         (num,) = [x_ for x_ in ax.texts if x_.get_position() == (x, y)]
         assert num.get_text() == str(v)
-    # uneven: both rated, differently (worked out here without the kit)
-    want = {f"uneven:{a}->{b}" for (a, b), v in level.items()
-            if (b, a) in level and level[(b, a)] != v}
-    assert want  # the demo has uneven pairs
-    framed = {p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("uneven:")}
-    assert framed == want
+    # uneven: both rated, 2 or more apart by default, any difference with min_difference=1
+    # (worked out here without the kit)
+    for k, drawn in ((2, ax), (1, charts.network(pr, mem, cop_id=COP, wave="post",
+                                                 min_difference=1))):
+        want = {f"uneven:{a}->{b}" for (a, b), v in level.items()
+                if (b, a) in level and abs(level[(b, a)] - v) >= k}
+        assert want  # the demo has uneven pairs
+        framed = {p.get_gid() for p in drawn.patches
+                  if (p.get_gid() or "").startswith("uneven:")}
+        assert framed == want
+        assert f"{len(want) // 2} pairs rated each other {k} or more apart" in \
+            charts.describe(drawn)
     assert not [p for p in ax.patches if p.__class__.__name__ == "FancyArrowPatch"]  # no hairball
-    d = charts.describe(ax)
-    assert f"{len(want) // 2} pairs rated each other differently" in d
     # more than 12 people: the circle
     big = charts.network(pr, mem, cop_id=COP, wave="post", matrix_up_to=len(ids) - 1)
     assert [p for p in big.patches if (p.get_gid() or "").startswith("node:")]

@@ -3,7 +3,8 @@
 For a group of up to 12 people (the usual CoP) the pair ratings are drawn as a
 **matrix**, rater (row) × rated person (column), each cell coloured and numbered
 by the level (0 none … 3 collaboration). Pairs whose two ratings of each other
-differ (A rates B differently from how B rates A) are framed, both cells. A
+are far apart (A rates B 2 or more levels apart from how B rates A; ``min_difference=1``
+marks every difference) are framed, both cells. Every rating is written in its cell. A
 larger group is drawn on a circle, one arrow per rating. Texts are in the
 reader's language (``language=``); members by pseudonym, never by name.
 
@@ -24,8 +25,8 @@ Examples
 >>> print(describe(ax))  # doctest: +NORMALIZE_WHITESPACE
 Who works with whom (after), as each of 3 members sees it: a matrix of 4 ratings, rows rate
 columns (0 none, 1 cooperation, 2 coordination, 3 collaboration): 0 none, 1 cooperation,
-2 coordination, 1 collaboration. 1 pair rated each other differently (framed): Teacher A rated
-Parent A 3, Parent A rated Teacher A 1.
+2 coordination, 1 collaboration. 1 pair rated each other 2 or more apart (framed): Teacher A
+rated Parent A 3, Parent A rated Teacher A 1.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ _EDGE_WIDTH = {1: 1.2, 2: 2.6, 3: 4.2}
 def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = None,
             language: str | None = None, asymmetric: pd.DataFrame | None = None,
             cop_id: str | None = None, wave: str | None = None,
-            matrix_up_to: int = MATRIX_UP_TO) -> Axes:
+            matrix_up_to: int = MATRIX_UP_TO, min_difference: int = 2) -> Axes:
     """The collaboration network of one CoP and wave: a matrix for small groups, else a circle.
 
     Parameters
@@ -71,11 +72,18 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
         The language of every text (English when omitted).
     asymmetric : pandas.DataFrame, optional
         :func:`cocope_kit.analysis.asymmetric_pairs`: the uneven pairs to
-        mark. Default: every pair whose two ratings differ at all,
-        ``analysis.asymmetric_pairs(ratings, min_difference=1)``.
+        mark. Default: ``analysis.asymmetric_pairs(ratings,
+        min_difference=min_difference)``, the pairs whose ratings of each
+        other are ``min_difference`` or more apart.
     cop_id, wave : str, optional
     matrix_up_to : int, default 12
         Up to this many members, a matrix; more, a circle.
+    min_difference : int, default 2
+        How far apart two ratings of each other must be for the pair to be
+        marked as uneven (1: any difference; 2, the default: the pair sees
+        its working together very differently, as in
+        :func:`~cocope_kit.analysis.asymmetric_pairs`). Every rating is
+        written in its cell, so smaller differences can still be read.
 
     Returns
     -------
@@ -111,7 +119,7 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
         for col, val in (("cop_id", cop or "cop"), ("wave", wv or "wave")):
             if col not in rr.columns:
                 rr[col] = val
-        asymmetric = analysis.asymmetric_pairs(rr, min_difference=1)
+        asymmetric = analysis.asymmetric_pairs(rr, min_difference=min_difference)
     asy = need(asymmetric, "asymmetric", ["member_a", "member_b", "level_ab", "level_ba"],
                "the table of analysis.asymmetric_pairs")
     if cop is not None and "cop_id" in asy.columns:
@@ -125,7 +133,8 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
                                                              r["level"], strict=True)
               if pd.notna(lv) and str(a) != str(b)}
     draw = _matrix if len(ids) <= matrix_up_to else _circle
-    ax = draw(ax, ids, label, group, levels, uneven, tr)
+    apart = tr.gettext("the two rate each other {k} or more apart").format(k=min_difference)
+    ax = draw(ax, ids, label, group, levels, uneven, tr, apart)
     head = (tr.gettext("Who works with whom ({wave})").format(wave=wave_label(wv, tr)) if wv
             else tr.gettext("Who works with whom"))
     ax.set_title(head, pad=14)
@@ -141,9 +150,9 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
              ).format(n=len(levels))
     text += f" ({key}): " + ", ".join(f"{counts[lv]} {level_label(st.LEVELS[lv], tr)}"
                                       for lv in range(4)) + ". "
-    text += tr.ngettext("{n} pair rated each other differently (framed)",
-                        "{n} pairs rated each other differently (framed)",
-                        len(uneven)).format(n=len(uneven))
+    text += tr.ngettext("{n} pair rated each other {k} or more apart (framed)",
+                        "{n} pairs rated each other {k} or more apart (framed)",
+                        len(uneven)).format(n=len(uneven), k=min_difference)
     if uneven:
         text += ": " + "; ".join(
             tr.gettext("{a} rated {b} {ab}, {b} rated {a} {ba}").format(
@@ -162,7 +171,7 @@ def _legend_levels(tr) -> list:
                   label=f"{lv} {level_label(st.LEVELS[lv], tr)}") for lv in range(4)]
 
 
-def _matrix(ax, ids, label, group, levels, uneven, tr) -> Axes:
+def _matrix(ax, ids, label, group, levels, uneven, tr, apart) -> Axes:
     k = len(ids)
     ax = st.new_ax(ax, (max(8.0, 0.8 * k + 5), max(6.5, 0.72 * k + 4)))
     for i, a in enumerate(ids):
@@ -212,8 +221,7 @@ def _matrix(ax, ids, label, group, levels, uneven, tr) -> Axes:
     handles = _legend_levels(tr)
     handles.append(Patch(facecolor="white", edgecolor=st.GREY, hatch="..",
                          label=tr.gettext("not collected yet")))
-    handles.append(Patch(facecolor="none", edgecolor=st.BLACK, linewidth=3,
-                         label=tr.gettext("the two rate each other differently")))
+    handles.append(Patch(facecolor="none", edgecolor=st.BLACK, linewidth=3, label=apart))
     groups = [g for g in st.ROLE_COLORS if g in set(group.values())]
     handles += [Line2D([], [], color=st.ROLE_COLORS[g], marker="s", linestyle="none",
                        markersize=10, label=role_group_label(g, tr)) for g in groups]
@@ -222,7 +230,7 @@ def _matrix(ax, ids, label, group, levels, uneven, tr) -> Axes:
     return ax
 
 
-def _circle(ax, ids, label, group, levels, uneven, tr) -> Axes:
+def _circle(ax, ids, label, group, levels, uneven, tr, apart) -> Axes:
     k = len(ids)
     ax = st.new_ax(ax, (10, 9.5))
     ang = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
@@ -257,7 +265,7 @@ def _circle(ax, ids, label, group, levels, uneven, tr) -> Axes:
     handles = [Line2D([], [], color=st.LEVEL_COLORS[st.LEVELS[lv]], linewidth=_EDGE_WIDTH[lv],
                       label=f"{lv} {level_label(st.LEVELS[lv], tr)}") for lv in (1, 2, 3)]
     handles.append(Line2D([], [], color=st.BLACK, linestyle=(0, (5, 3)), linewidth=2.2,
-                          label=tr.gettext("the two rate each other differently")))
+                          label=apart))
     handles += [Line2D([], [], marker="o", linestyle="none", markersize=13,
                        markerfacecolor=st.ROLE_COLORS[g], markeredgecolor=st.BLACK,
                        label=role_group_label(g, tr))

@@ -410,10 +410,11 @@ def gantt(
                 fontweight="bold", clip_on=False)
     if now is not None and "today" not in lines and hi is not None:
         after = mdates.date2num(now) > hi
-        ax.text(1.0, 1.0, (tr.gettext("today: {date} (after the end of the plan)") if after
-                           else tr.gettext("today: {date} (before the plan starts)"))
-                .format(date=tr.date(now)), transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=st.SMALL_SIZE, color="#444444", gid="today-note")
+        ax.annotate((tr.gettext("today: {date} (after the end of the plan)") if after
+                     else tr.gettext("today: {date} (before the plan starts)"))
+                    .format(date=tr.date(now)), xy=(1.0, 1.0), xycoords="axes fraction",
+                    xytext=(0, 22), textcoords="offset points", ha="right", va="bottom",
+                    fontsize=st.SMALL_SIZE, color="#444444", gid="today-note")
 
     # legend
     handles: list = []

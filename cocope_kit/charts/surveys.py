@@ -307,7 +307,7 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
     ax.set_xlim(scale[0], scale[1])
     ax.set_xlabel(tr.gettext("mean score ({low} to {high})").format(
         low=tr.number(scale[0]), high=tr.number(scale[1]))
-        + ("; " + tr.gettext("◄ ► the interval goes beyond the scale") if beyond else ""))
+        + ("\n" + tr.gettext("◄ ► the interval goes beyond the scale") if beyond else ""))
     grp = _group_text(s, by, tr)
     ax.set_title(tr.gettext("Scale means") + (f" · {grp}" if grp else ""))
     st.style_axes(ax, grid="x")
