@@ -341,3 +341,26 @@ def test_every_chart_renders_without_english_left(t, english, lang):
         left = [p for p in shown if p in other]
         assert not left, f"{lang}, {name}: English left: {left}"
     assert bite >= 60  # the check has something to bite on
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.LANGUAGES if lang != "en"])
+def test_single_words_of_the_vocabularies_are_translated(t, english, lang):
+    """Levels, roles, role groups, waves and statuses: no label stays in English."""
+    from cocope_kit.charts import _common as cm
+
+    tr = i18n.translator(lang)
+    words = [*cm.LEVEL_LABELS.values(), *cm.ROLE_LABELS.values(),
+             *cm.ROLE_GROUP_LABELS.values(), *cm.WAVE_LABELS.values(),
+             *st.STATUS_LABELS.values()]
+    data = {str(v).replace("_", " ").lower() for v in t["code"]["label"]}  # the group's words
+    words = [w for w in words if tr.gettext(w).lower() != w.lower() and w not in data]
+    drawn = _every_chart(t, lang)
+    hits = 0
+    for name, ax in drawn.items():
+        en_labels = {x.strip().lower() for x in english[name].split(" | ")}
+        labels = {a.get_text().replace("\n", " ").strip().lower()
+                  for a in ax.figure.findobj(Text)}
+        for w in words:
+            hits += w.lower() in en_labels
+            assert w.lower() not in labels, f"{lang}, {name}: {w!r} left in English"
+    assert hits >= 10

@@ -33,7 +33,7 @@ from .palette import CATEGORICAL
 
 __all__ = [
     "need", "one", "done", "text_color", "cop_styles", "suppressed_text", "level_label",
-    "role_group_label", "wave_label", "human", "construct_label", "item_label", "date_formatter",
+    "role_group_label", "role_label", "wave_label", "human", "construct_label", "item_label", "date_formatter",
     "fit_title", "not_collected", "NOT_COLLECTED", "LEVEL_LABELS", "ROLE_GROUP_LABELS",
 ]
 
@@ -51,6 +51,19 @@ ROLE_GROUP_LABELS: dict[str, str] = {
     "other": N_("others"),
 }
 WAVE_LABELS: dict[str, str] = {"pre": N_("before"), "post": N_("after")}
+ROLE_LABELS: dict[str, str] = {
+    "teacher": N_("teacher"),
+    "special_needs_teacher": N_("special needs teacher"),
+    "teaching_assistant": N_("teaching assistant"),
+    "school_leader": N_("school leader"),
+    "social_worker": N_("social worker"),
+    "psychologist": N_("psychologist"),
+    "therapist": N_("therapist"),
+    "support_professional": N_("support professional"),
+    "student": N_("student"),
+    "parent": N_("parent"),
+    "other": N_("other role"),
+}
 NOT_COLLECTED = N_("not collected yet")
 _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 
@@ -181,6 +194,13 @@ def role_group_label(group: object, tr: Translator) -> str:
     """A role group in words, plural ("students")."""
     key = str(group)
     return tr.gettext(ROLE_GROUP_LABELS[key]) if key in ROLE_GROUP_LABELS else human(key)
+
+
+def role_label(role: object, tr: Translator) -> str:
+    """A role in words (``special_needs_teacher`` → "special needs teacher"), capitalised."""
+    key = str(role)
+    text = tr.gettext(ROLE_LABELS[key]) if key in ROLE_LABELS else human(key)
+    return text[:1].upper() + text[1:]
 
 
 def wave_label(wave: object, tr: Translator) -> str:

@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..i18n import translator
 from . import _style as st
-from ._common import done, human, need, one, text_color
+from ._common import done, human, need, one, role_label, text_color
 from .palette import BLUE, GREY, SKY_BLUE
 
 __all__ = ["code_frequencies", "cooccurrence", "coder_agreement"]
@@ -96,7 +96,7 @@ def code_frequencies(freq: pd.DataFrame, *, ax: Axes | None = None,
             ax.text(j, i, "" if v != v else (tr.percent(v) if share else tr.number(v, 0)),
                     ha="center", va="center", fontsize=st.TEXT_SIZE,
                     color=text_color(im.cmap(im.norm(v))) if v == v else st.BLACK)
-    ax.set_xticks(range(len(roles)), [human(r_) for r_ in roles], rotation=25,
+    ax.set_xticks(range(len(roles)), [role_label(r_, tr) for r_ in roles], rotation=25,
                   ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(codes)), [_code_label(c, labels.get(c)) for c in codes])
     ax.tick_params(length=0)
