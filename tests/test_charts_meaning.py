@@ -364,3 +364,19 @@ def test_single_words_of_the_vocabularies_are_translated(t, english, lang):
             hits += w.lower() in en_labels
             assert w.lower() not in labels, f"{lang}, {name}: {w!r} left in English"
     assert hits >= 10
+
+
+def test_tree_after_the_deadline_says_the_target_was_not_reached(store, t):
+    goal = t["goal"][t["goal"].cop_id == COP].iloc[0]
+    ga = A.goal_attainment(t["goal"][t["goal"].goal_id == goal.goal_id], t["goal_measurement"],
+                           as_of=AS_OF).iloc[0]
+    assert pd.Timestamp(goal.deadline) < pd.Timestamp(AS_OF) and ga["progress"] < 1
+    fig = charts.cop_tree(store, COP, as_of=AS_OF, language="en")
+    shown = " ".join(x.get_text().replace("\n", " ") for x in fig.findobj(Text))
+    share = f"{round(100 * ga['progress'])}%"
+    phrase = f"deadline passed: target not reached ({share} of the way)"
+    assert phrase in shown and phrase in charts.describe(fig)
+    assert "behind schedule" not in shown + charts.describe(fig)
+    # before the deadline the tree still says whether the goal is on track
+    early = charts.cop_tree(store, COP, as_of="2026-05-30", language="en")
+    assert "deadline passed" not in charts.describe(early)

@@ -27,7 +27,7 @@ Examples
 2  be-gent:a3           done         2   left      1
 >>> fig = cop_tree(store, "be-gent", as_of="2026-06-30", language="en")
 >>> print(describe(fig))  # doctest: +ELLIPSIS
-CoP tree of "Samen in de klas" (Basisschool De Vlindertuin, Gent, BE) as of 2026-06-30. ...
+CoP tree of "Samen in de klas" (Basisschool De Vlindertuin, Gent, BE) as of 30 Jun 2026. ...
 """
 
 from __future__ import annotations
@@ -304,12 +304,23 @@ def _bezier(p0, p1, p2, k: int = 40) -> np.ndarray:
             + t ** 2 * np.asarray(p2))
 
 
-def _progress_phrase(g: Mapping, tr: Translator) -> str:
+def _deadline_passed(g: Mapping, as_of: object) -> bool:
+    """True when the goal's deadline lies before the day the tree is seen from."""
+    d, day = g.get("deadline"), as_of
+    if d is None or day is None or pd.isna(d) or pd.isna(day):
+        return False
+    return pd.Timestamp(day).normalize() > pd.Timestamp(d).normalize()
+
+
+def _progress_phrase(g: Mapping, tr: Translator, as_of: object = None) -> str:
     p = g.get("progress")
     if p is None or pd.isna(p):
         return tr.gettext("progress cannot be judged (target equals baseline)")
     if p >= 1:
         return tr.gettext("target reached ({share} of the way)").format(share=tr.percent(p))
+    if _deadline_passed(g, as_of):
+        return tr.gettext("deadline passed: target not reached ({share} of the way)").format(
+            share=tr.percent(max(float(p), 0.0)))
     if p < 0:
         return tr.gettext("moved away from the target ({share} of the way)").format(
             share=tr.percent(p))
@@ -655,9 +666,10 @@ class _Tree:
                           alpha=0.9))
         unit = f" {g['unit']}" if pd.notna(g.get("unit")) else ""
         track = g.get("on_track")
-        track_text = ("" if track is None or pd.isna(track)
+        as_of = self.cop.get("as_of")
+        track_text = ("" if track is None or pd.isna(track) or _deadline_passed(g, as_of)
                       else tr.gettext("on track") if bool(track) else tr.gettext("behind schedule"))
-        lines = [_progress_phrase(g, tr),
+        lines = [_progress_phrase(g, tr, as_of),
                  tr.gettext("now {value} ({date})").format(
                      value=_num(fr.get("latest_value"), tr) + unit,
                      date=_date(fr.get("created_on"), tr)),
@@ -837,7 +849,7 @@ def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
     head = tr.gettext('CoP tree of "{name}"').format(name=name) + (f" ({where})" if where else "")
     if pd.notna(cop.get("as_of")):
         head += " " + tr.gettext("as of {date}").format(
-            date=f"{pd.Timestamp(cop['as_of']):%Y-%m-%d}")
+            date=_date(cop['as_of'], tr))
     out = [head + "."]
     if len(goals):
         for g in goals.to_dict("records"):
@@ -848,14 +860,14 @@ def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
                 target=_num(g.get("target"), tr) + unit)
             if pd.notna(g.get("deadline")):
                 s += " " + tr.gettext("by {date}").format(
-                    date=f"{pd.Timestamp(g['deadline']):%Y-%m-%d}")
+                    date=_date(g['deadline'], tr))
             s += "."
             if pd.notna(g.get("latest_value")):
                 s += " " + tr.gettext("Latest value {value} on {date}: {phrase}").format(
                     value=_num(g["latest_value"], tr) + unit,
-                    date=f"{pd.Timestamp(g['latest_on']):%Y-%m-%d}",
-                    phrase=_progress_phrase(g, tr))
-                if pd.notna(g.get("on_track")):
+                    date=_date(g['latest_on'], tr),
+                    phrase=_progress_phrase(g, tr, cop.get("as_of")))
+                if pd.notna(g.get("on_track")) and not _deadline_passed(g, cop.get("as_of")):
                     s += ", " + (tr.gettext("on track") if bool(g["on_track"])
                                  else tr.gettext("behind schedule"))
                 s += "."
