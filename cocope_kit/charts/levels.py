@@ -141,8 +141,10 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None,
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4,
               fontsize=st.LEGEND_SIZE, frameon=False)
     parts = []
-    for lab, (_, r), rw, e in zip(labels, lv.iterrows(), why, empty, strict=True):
-        name = " ".join(lab.split("\n")[::-1])
+    for (_, r), rw, e in zip(lv.iterrows(), why, empty, strict=True):
+        name = ", ".join(x for x in (str(r["cop_id"]) if "cop_id" in lv.columns else "",
+                                     wave_label(r["wave"], tr) if "wave" in lv.columns else "")
+                         if x)
         if rw:
             parts.append(f"{name}: {suppressed_text(rw, min_cell, tr)}")
         elif e:
