@@ -380,3 +380,42 @@ def test_tree_after_the_deadline_says_the_target_was_not_reached(store, t):
     # before the deadline the tree still says whether the goal is on track
     early = charts.cop_tree(store, COP, as_of="2026-05-30", language="en")
     assert "deadline passed" not in charts.describe(early)
+
+
+EMPTY = {
+    "attendance_heatmap": lambda t: charts.attendance_heatmap(
+        charts.attendance_data(t["attendance"], t["member"], t["meeting"]).iloc[:0]),
+    "voice_shares": lambda t: charts.voice_shares(
+        A.voice_equity(t["attendance"], t["member"], t["meeting"], by="cop_id").iloc[:0]),
+    "level_profile": lambda t: charts.level_profile(A.level_of_working_together(
+        A.scale_scores(t["response"], t["answer"], "working_together"), t["answer"]).iloc[:0]),
+    "likert_bars": lambda t: charts.likert_bars(
+        A.likert_counts(t["response"], t["answer"], "cop_climate").iloc[:0]),
+    "construct_means": lambda t: charts.construct_means(A.construct_scores(
+        A.scale_scores(t["response"], t["answer"], "cop_climate")).iloc[:0]),
+    "network": lambda t: charts.network(t["pair_rating"].iloc[:0], t["member"], cop_id=COP),
+    "code_frequencies": lambda t: charts.code_frequencies(A.code_frequencies(
+        t["coding"], t["interview"], t["code"], by="respondent_role").iloc[:0]),
+    "cooccurrence": lambda t: charts.cooccurrence(A.cooccurrence(t["coding"]).iloc[:0]),
+    "coder_agreement": lambda t: charts.coder_agreement(A.coder_agreement(t["coding"]).iloc[:0]),
+    "gantt": lambda t: charts.gantt(charts.gantt_data(t["action"].iloc[:0])),
+    "dependency_graph": lambda t: charts.dependency_graph(t["action"].iloc[:0],
+                                                          t["action_dependency"].iloc[:0]),
+    "responsibility_matrix": lambda t: charts.responsibility_matrix(
+        A.responsibility_matrix(t["action"], t["action_owner"]).iloc[:0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY))
+def test_a_chart_without_data_is_a_not_collected_panel(t, name):
+    ax = EMPTY[name](t)
+    assert charts.is_placeholder(ax)
+    assert not ax.axison and not ax.lines and not ax.collections and not ax.images
+    assert "Not collected yet" in [x.get_text() for x in ax.texts]
+    assert "not collected yet" in charts.describe(ax)
+    # a chart with data is no placeholder
+    assert not charts.is_placeholder(_every_chart_one(t, name))
+
+
+def _every_chart_one(t, name):
+    return _every_chart(t, None)[name]

@@ -9,8 +9,10 @@ Every chart function takes ``language=`` (one of en, de, nl, pt, sk; ``None``
 means English) and draws every title, label, legend and its alt text in that
 language. Colours and what they mean: :mod:`cocope_kit.charts.palette`
 (problems only in vermillion, progress in bluish green). :func:`gas_scores`
-returns ``None`` when there is nothing to draw; :func:`goal_progress` without a
-measurement draws a "not collected yet" panel.
+returns ``None`` when no CoP has a T-score (no empty GAS chart); every other
+chart draws a "not collected yet" panel when its table holds nothing to show
+(:func:`goal_progress` also for a goal without measurements), and
+:func:`is_placeholder` tells such a panel apart so a caller may leave it out.
 
 Importing this package imports matplotlib (``import cocope_kit`` does not).
 
@@ -19,6 +21,7 @@ Importing this package imports matplotlib (``import cocope_kit`` does not).
 True
 """
 
+from ._common import is_placeholder
 from ._style import describe, save, set_description
 from .palette import MEANING, PALETTE
 from .plan import dependency_graph, dependency_layout, gantt, gantt_data, responsibility_matrix
@@ -32,6 +35,8 @@ __all__ = [
     # colours and their meanings
     "PALETTE",
     "MEANING",
+    # thin data
+    "is_placeholder",
     # plan (meeting 2)
     "gantt_data",
     "gantt",

@@ -34,7 +34,7 @@ from .palette import CATEGORICAL
 __all__ = [
     "need", "one", "done", "text_color", "cop_styles", "suppressed_text", "level_label",
     "role_group_label", "role_label", "wave_label", "human", "construct_label", "item_label", "date_formatter",
-    "fit_title", "not_collected", "NOT_COLLECTED", "LEVEL_LABELS", "ROLE_GROUP_LABELS",
+    "fit_title", "not_collected", "empty_panel", "is_placeholder", "NOT_COLLECTED", "LEVEL_LABELS", "ROLE_GROUP_LABELS",
 ]
 
 LEVEL_LABELS: dict[str, str] = {
@@ -263,6 +263,26 @@ def date_formatter(tr: Translator, pattern: str = "MMM y"):
     return FuncFormatter(lambda x, _pos: tr.date(mdates.num2date(x), pattern))
 
 
+def empty_panel(ax: Axes | None, title: str, message: str, tr: Translator) -> Axes:
+    """A "not collected yet" panel on ``ax`` or on a new figure (10 × 4.5 inches)."""
+    return not_collected(st.new_ax(ax, (10, 4.5)), title, message, tr)
+
+
+def is_placeholder(ax: object) -> bool:
+    """True when a chart function drew a "not collected yet" panel instead of data.
+
+    A caller (a report, a notebook) may leave such a chart out and say it in words.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from cocope_kit.i18n import translator
+    >>> is_placeholder(empty_panel(None, "Survey answers", "No answers yet.", translator("en")))
+    True
+    """
+    if ax is None or not isinstance(ax, Axes):
+        return False
+    return any(p.get_gid() == "not-collected" for p in ax.patches)
+
+
 def not_collected(ax: Axes, title: str, message: str, tr: Translator) -> Axes:
     """Turn ``ax`` into a clear "not collected yet" panel: a title and one framed message.
 
@@ -284,4 +304,4 @@ def not_collected(ax: Axes, title: str, message: str, tr: Translator) -> Axes:
     ax.text(0.5, 0.38, textwrap.fill(message, 56), ha="center", va="center",
             fontsize=st.TEXT_SIZE, color="#444444", transform=ax.transAxes)
     ax.set_title(title, loc="left")
-    return done(ax, f"{title}: {head}. {message}")
+    return done(ax, f"{title} – {head}. {message}")

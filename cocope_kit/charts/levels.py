@@ -30,6 +30,7 @@ from . import _style as st
 from ._common import (
     cop_styles,
     done,
+    empty_panel,
     level_label,
     need,
     suppressed_text,
@@ -96,6 +97,9 @@ def level_profile(levels: pd.DataFrame, *, ax: Axes | None = None,
                             kind="stable")
     lv = lv.reset_index(drop=True)
     n = len(lv)
+    if lv.empty:
+        return empty_panel(ax, tr.gettext("How we work together"),
+                           tr.gettext("No answers to the survey on working together yet."), tr)
     ax = st.new_ax(ax, (max(8.0, 1.55 * n + 3), 6.8))
     lo, hi = scale
     w = 0.26
@@ -184,9 +188,12 @@ def level_transitions(transitions: pd.DataFrame, *, ax: Axes | None = None,
     tr = translator(language)
     t = need(transitions, "transitions", ["cop_id", "from_level", "to_level"],
              "the table of analysis.level_transitions")
+    full = t.dropna(subset=["from_level", "to_level"])
+    if full.empty:
+        return empty_panel(ax, tr.gettext("Level of working together, before and after"),
+                           tr.gettext("This needs survey answers from before and after."), tr)
     ax = st.new_ax(ax, (8.5, 6.5))
     pos = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
-    full = t.dropna(subset=["from_level", "to_level"])
     missing = [str(c) for c in t.loc[~t.index.isin(full.index), "cop_id"]]
     paths = list(zip(full["from_level"].astype(str), full["to_level"].astype(str), strict=True))
     cops = full["cop_id"].astype(str).tolist()

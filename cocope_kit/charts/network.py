@@ -41,7 +41,16 @@ from .. import analysis
 from ..i18n import translator
 from ..model import role_group
 from . import _style as st
-from ._common import done, level_label, need, one, role_group_label, text_color, wave_label
+from ._common import (
+    done,
+    empty_panel,
+    level_label,
+    need,
+    one,
+    role_group_label,
+    text_color,
+    wave_label,
+)
 from ._style import wrap_text as wrap
 
 __all__ = ["network", "MATRIX_UP_TO"]
@@ -99,7 +108,14 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
     """
     tr = translator(language)
     r = need(ratings, "ratings", ["rater_id", "ratee_id", "level"], "the 'pair_rating' table")
-    r = one(r, "ratings", ["cop_id", "wave"], cop_id=cop_id, wave=wave)
+    for col, val in (("cop_id", cop_id), ("wave", wave)):
+        if val is not None and col in r.columns:
+            r = r[r[col].astype(str) == str(val)]
+    if r.empty or r["level"].isna().all():
+        head = (tr.gettext("Who works with whom ({wave})").format(wave=wave_label(wave, tr))
+                if wave else tr.gettext("Who works with whom"))
+        return empty_panel(ax, head, tr.gettext("No ratings of working together yet."), tr)
+    r = one(r, "ratings", ["cop_id", "wave"])
     mem = need(members, "members", ["member_id", "pseudonym"], "the 'member' table")
     cop = str(r["cop_id"].iloc[0]) if "cop_id" in r.columns and len(r) else cop_id
     wv = str(r["wave"].iloc[0]) if "wave" in r.columns and len(r) else wave

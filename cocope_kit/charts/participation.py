@@ -30,7 +30,7 @@ from matplotlib.patches import Patch, Rectangle
 from ..i18n import translator
 from ..model import role_group
 from . import _style as st
-from ._common import cop_styles, done, need, one, role_group_label
+from ._common import cop_styles, done, empty_panel, need, one, role_group_label
 from .palette import MEANING
 
 __all__ = ["attendance_data", "attendance_heatmap", "lorenz_data", "voice_equity",
@@ -139,6 +139,9 @@ def attendance_heatmap(table: pd.DataFrame, *, ax: Axes | None = None,
     first = first.set_index(first["member_id"].astype(str))
     mfirst = t.drop_duplicates("meeting_id")
     mfirst = mfirst.set_index(mfirst["meeting_id"].astype(str))
+    if t.empty:
+        return empty_panel(ax, tr.gettext("Who came, and how often they spoke"),
+                           tr.gettext("No attendance recorded yet."), tr)
     ax = st.new_ax(ax, (max(6.5, 2.3 * len(meets) + 4), max(3.5, 0.55 * len(mem) + 2.2)))
     present_col, absent_col = st.tint(MEANING["progress"], 0.6), "white"
     absent_word = tr.gettext("absent")
@@ -281,6 +284,9 @@ def voice_equity(lorenz: pd.DataFrame, equity: pd.DataFrame, *, ax: Axes | None 
               "the table of lorenz_data")
     eq = need(equity, "equity", ["cop_id", "gini"], "the table of analysis.voice_equity")
     gini = dict(zip(eq["cop_id"].astype(str), eq["gini"].astype(float), strict=True))
+    if lz.empty or lz["cum_share_contributions"].isna().all():
+        return empty_panel(ax, tr.gettext("Who speaks? How evenly contributions were spread"),
+                           tr.gettext("No contributions counted yet."), tr)
     ax = st.new_ax(ax, (8.5, 7.5))
     (line,) = ax.plot([0, 100], [0, 100], color=MEANING["reference"], linestyle="--",
                       linewidth=2, label=tr.gettext("everyone equally often"))
@@ -341,6 +347,10 @@ def voice_shares(equity: pd.DataFrame, *, ax: Axes | None = None,
                                  "student_share_of_voice"], "the table of analysis.voice_equity")
     cops = eq["cop_id"].astype(str).tolist()
     n = len(cops)
+    if eq.empty or (eq["student_share_of_members"].isna().all()
+                    and eq["student_share_of_voice"].isna().all()):
+        return empty_panel(ax, tr.gettext("Are the students heard as often as they are many?"),
+                           tr.gettext("No contributions counted yet."), tr)
     ax = st.new_ax(ax, (10, max(3.8, 1.2 * n + 2)))
     y = np.arange(n)
     h = 0.38

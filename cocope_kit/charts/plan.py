@@ -50,7 +50,7 @@ from ..errors import UsageError
 from ..i18n import translator
 from ..schema import TEXT_DTYPE, typed
 from . import _style as st
-from ._common import date_formatter, fit_title
+from ._common import date_formatter, empty_panel, fit_title
 from ._style import tint as _tint
 from ._style import wrap_text as wrap
 from .palette import CATEGORICAL, MEANING
@@ -301,6 +301,9 @@ def gantt(
         df = df.sort_values("order", kind="mergesort", na_position="last")
     df = df.reset_index(drop=True)
     n = len(df)
+    if n == 0:
+        return empty_panel(ax, tr.gettext("Our action plan over time"),
+                           tr.gettext("No action plan yet (meeting 2)"), tr)
     ax = st.new_ax(ax, (13, max(4.0, 0.62 * n + 2.4)))
     starts = pd.to_datetime(df[s_col])
     ends = pd.to_datetime(df[e_col])
@@ -621,6 +624,9 @@ def dependency_graph(
     n_layers = int(layout["layer"].max()) + 1 if len(layout) else 0
     per_layer = layout.groupby("layer")["row"].max() + 1 if len(layout) else pd.Series(dtype=int)
     n_rows = int(per_layer.max()) if len(per_layer) else 0
+    if act.empty:
+        return empty_panel(ax, tr.gettext("Which step waits for which"),
+                           tr.gettext("No action plan yet (meeting 2)"), tr)
     ax = st.new_ax(ax, (max(6.0, 2.9 * n_layers + 0.8), max(3.5, 1.25 * n_rows + 1.6)))
 
     labels = dict(zip(act["action_id"].astype(str), _labels(act).astype(str), strict=True))

@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..i18n import translator
 from . import _style as st
-from ._common import done, human, need, one, role_label, text_color
+from ._common import done, empty_panel, human, need, one, role_label, text_color
 from .palette import BLUE, GREY, SKY_BLUE
 
 __all__ = ["code_frequencies", "cooccurrence", "coder_agreement"]
@@ -80,6 +80,9 @@ def code_frequencies(freq: pd.DataFrame, *, ax: Axes | None = None,
                                             "interviews", "total_segments", "total_interviews",
                                             "share_segments", "share_interviews"}]
     f = one(f, "freq", by, **group)
+    if f.empty:
+        return empty_panel(ax, tr.gettext("What the interviews talked about, by role"),
+                           tr.gettext("No coded interviews yet."), tr)
     codes = list(dict.fromkeys(f["code_id"].astype(str)))
     roles = list(dict.fromkeys(f["respondent_role"].astype(str)))
     mat = (f.pivot_table(index="code_id", columns="respondent_role", values=value,
@@ -146,6 +149,9 @@ def cooccurrence(pairs: pd.DataFrame, *, ax: Axes | None = None, language: str |
     tr = translator(language)
     p = need(pairs, "pairs", ["code_a", "code_b", "segments"],
              "the table of analysis.cooccurrence")
+    if p.empty:
+        return empty_panel(ax, tr.gettext("Topics that came up together"),
+                           tr.gettext("No coded interviews yet."), tr)
     ids = list(dict.fromkeys([*p["code_a"].astype(str), *p["code_b"].astype(str)]))
     labels = _labels(codes)
     ids = sorted(ids, key=lambda c: _code_label(c, labels.get(c)))
@@ -218,6 +224,9 @@ def coder_agreement(agreement: pd.DataFrame, *, ax: Axes | None = None,
     labels = _labels(codes)
     ids = a["code_id"].astype(str).tolist()
     n = len(ids)
+    if a.empty:
+        return empty_panel(ax, tr.gettext("Do the two coders agree?"),
+                           tr.gettext("No interviews coded by two coders yet."), tr)
     ax = st.new_ax(ax, (10, max(4.0, 0.8 * n + 2.5)))
     y = np.arange(n)
     h = 0.38

@@ -29,7 +29,7 @@ from ..errors import UsageError
 from ..i18n import translator
 from ..model import role_group
 from . import _style as st
-from ._common import need, role_group_label
+from ._common import empty_panel, need, role_group_label
 from ._style import wrap_text as wrap
 from .palette import MEANING
 
@@ -113,6 +113,9 @@ def responsibility_matrix(
             role.update({str(k): str(v) for k, v in zip(mem["member_id"], mem["role"],
                                                         strict=True) if pd.notna(v)})
     n_s, n_m = len(steps), len(cols)
+    if n_s == 0:
+        return empty_panel(ax, tr.gettext("Who is responsible for which step"),
+                           tr.gettext("No action plan yet (meeting 2)"), tr)
     ax = st.new_ax(ax, (max(7.0, 1.05 * n_m + 5.5), max(3.6, 0.68 * n_s + 2.8)))
     xi = {c: i for i, c in enumerate(cols)}
     yi = {a: i for i, a in enumerate(steps)}

@@ -31,6 +31,7 @@ from . import _style as st
 from ._common import (
     construct_label,
     done,
+    empty_panel,
     item_label,
     need,
     one,
@@ -108,6 +109,9 @@ def likert_bars(counts: pd.DataFrame, *, ax: Axes | None = None, language: str |
              "percent_answered"}
     by = [k for k in c.columns if k not in fixed]
     c = one(c, "counts", by, **group)
+    if c.empty or c["option"].notna().sum() == 0:
+        return empty_panel(ax, tr.gettext("Survey answers"), tr.gettext("No survey answers yet."),
+                           tr)
     items = list(dict.fromkeys(c["item_id"].astype(str)))
     ans = c[c["option"].notna()]
     miss = c[c["option"].isna()]
@@ -231,6 +235,8 @@ def construct_means(scores: pd.DataFrame, *, ax: Axes | None = None,
     by = [k for k in s.columns if k not in {"construct", hue, "n", "mean", "sd", "median",
                                             "ci_low", "ci_high", "suppressed"}]
     s = one(s, "scores", by, **group)
+    if s.empty:
+        return empty_panel(ax, tr.gettext("Scale means"), tr.gettext("No survey answers yet."), tr)
     why = (s["suppressed"].fillna("").astype(str) if "suppressed" in s.columns
            else pd.Series("", index=s.index))
     hidden = why != ""
