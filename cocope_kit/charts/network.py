@@ -149,7 +149,8 @@ def network(ratings: pd.DataFrame, members: pd.DataFrame, *, ax: Axes | None = N
                                                              r["level"], strict=True)
               if pd.notna(lv) and str(a) != str(b)}
     draw = _matrix if len(ids) <= matrix_up_to else _circle
-    apart = tr.gettext("the two rate each other {k} or more apart").format(k=min_difference)
+    apart = wrap(tr.gettext("the two rate each other {k} or more apart").format(
+        k=min_difference), 34)
     ax = draw(ax, ids, label, group, levels, uneven, tr, apart)
     head = (tr.gettext("Who works with whom ({wave})").format(wave=wave_label(wv, tr)) if wv
             else tr.gettext("Who works with whom"))
@@ -286,6 +287,6 @@ def _circle(ax, ids, label, group, levels, uneven, tr, apart) -> Axes:
                        markerfacecolor=st.ROLE_COLORS[g], markeredgecolor=st.BLACK,
                        label=role_group_label(g, tr))
                 for g in st.ROLE_COLORS if g in set(group.values())]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=3,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2,
               fontsize=st.LEGEND_SIZE - 1, frameon=False)
     return ax
