@@ -304,6 +304,12 @@ def test_titles_are_not_cut_off(t):
                 continue
             box = title.get_window_extent()
             assert box.x0 >= -1 and box.x1 <= width + 1, (name, title.get_text())
+        legend = ax.get_legend()
+        if legend is not None:  # a legend wider than the figure is cut and squeezes the chart
+            box = legend.get_window_extent()
+            assert box.x0 >= -1 and box.x1 <= width + 1, (name, "legend")
+        if ax.axison or name.startswith("network"):
+            assert ax.get_window_extent().width >= 0.4 * width, (name, "chart squeezed")
 
 
 # ----------------------------------------------------------------------------- languages
