@@ -238,7 +238,7 @@ def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None,
         ax.plot(np.flatnonzero(at_50), t[at_50], linestyle="none", marker="D", markersize=11,
                 color=MEANING["progress"], markeredgecolor=st.BLACK, zorder=3, gid="at_expected")
     for b_, v in zip(bars, t[ok], strict=True):
-        ax.text(b_.get_x() + b_.get_width() / 2, v + (1 if v >= 50 else -1), tr.number(v, 0),
+        ax.text(b_.get_x() + b_.get_width() / 2, v + (1 if v >= 50 else -1), tr.number(v, 1),
                 ha="center", va="bottom" if v >= 50 else "top", fontsize=st.TEXT_SIZE,
                 fontweight="bold")
     for i in np.flatnonzero(~ok):
@@ -261,7 +261,7 @@ def gas_scores(scores: pd.DataFrame, *, ax: Axes | None = None,
               fontsize=st.LEGEND_SIZE - 1, frameon=False)
     parts = []
     for i, name in enumerate(names):
-        value = tr.number(t[i], 0) if ok[i] else tr.gettext("not collected yet")
+        value = tr.number(t[i], 1) if ok[i] else tr.gettext("not collected yet")
         if {"scored", "goals"} <= set(s.columns):
             sc, gl = int(s["scored"].iloc[i]), int(s["goals"].iloc[i])
             value += " (" + tr.ngettext("{scored} of {n} goal scored",

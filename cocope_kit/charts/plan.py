@@ -86,10 +86,6 @@ def _day(value: object) -> pd.Timestamp | None:
     return ts.normalize()
 
 
-def _iso(ts: object) -> str:
-    return "?" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
-
-
 def _count_phrase(counts: dict[str, int], tr) -> str:
     """"2 done, 1 overdue" in the reader's language (the tree's messages)."""
     words = {"planned": tr.ngettext("{n} planned", "{n} planned", counts.get("planned", 0)),
