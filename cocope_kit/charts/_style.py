@@ -2,7 +2,9 @@
 
 Colours come from the Okabe–Ito palette (Okabe & Ito 2008, *Color Universal
 Design*), which stays distinguishable for the common forms of colour-vision
-deficiency. Nothing is told by colour alone: each status also has a hatch (for
+deficiency; they and their meanings are defined once, in
+:mod:`cocope_kit.charts.palette` (vermillion only for problems, bluish green
+only for progress). Nothing is told by colour alone: each status also has a hatch (for
 bars and boxes), a line style and a marker (for lines and points), so a chart
 printed in grey still reads.
 
