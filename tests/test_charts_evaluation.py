@@ -128,7 +128,9 @@ def test_attendance_heatmap(t, names):
     assert [x.get_text() for x in ax.get_yticklabels()] == list(dict.fromkeys(sub.pseudonym))
     assert sum(x.get_text() == "absent" for x in ax.texts) == int((~sub.present).sum())
     d = charts.describe(ax)
-    assert f"{int(sub.present.sum())} of {len(sub)} cells present" in d
+    for phase, n in zip(["Meeting 1", "Meeting 2", "Meeting 3"],
+                        sub.groupby("held_on", sort=True)["present"].sum(), strict=True):
+        assert f"{phase}: {int(n)} of " in d
     _no_names(ax, names)
     _save(ax, "attendance_heatmap")
 
@@ -170,8 +172,8 @@ def test_voice_equity_chart(voice, names):
         ln = _line(ax, f"lorenz:{cop}")
         g = lorenz[lorenz.cop_id == cop]
         np.testing.assert_allclose(ln.get_ydata(), 100 * g.cum_share_contributions)
-        assert f"{cop} (Gini {gini:.2f})" in labels
-        assert f"{cop} Gini {gini:.2f}" in charts.describe(ax)
+        assert f"{cop} (unevenness {gini:.2f})" in labels
+        assert f"{cop}: unevenness {gini:.2f}" in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "voice_equity")
 
@@ -185,8 +187,9 @@ def test_voice_shares_chart(voice, names):
     np.testing.assert_allclose([b.get_width() for b in voi], 100 * equity.student_share_of_voice)
     assert [x.get_text() for x in ax.get_yticklabels()] == equity.cop_id.tolist()
     porto = equity[equity.cop_id == COP].iloc[0]
-    assert (f"{COP}: {100 * porto.student_share_of_members:.0f}% of members, "
-            f"{100 * porto.student_share_of_voice:.0f}% of contributions") in charts.describe(ax)
+    assert (f"{COP}: {100 * porto.student_share_of_members:.0f}% of the members, "
+            f"{100 * porto.student_share_of_voice:.0f}% of the contributions"
+            ) in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "voice_shares")
 
@@ -210,10 +213,10 @@ def test_level_profile(levels, names):
     thr = _line(ax, "threshold")
     assert set(thr.get_ydata()) == {3.5}
     shown = [x.get_text().replace("\n", " ") for x in ax.texts]
-    assert shown == [ev._level_shown(v) for v in order.level]
+    assert shown == [str(v).replace("_", " ") for v in order.level]
     assert "threshold 3.5" in [x.get_text() for x in ax.get_legend().get_texts()]
     r = order.iloc[0]
-    assert f"cooperation {r.cooperation:.2f}" in charts.describe(ax)
+    assert f"cooperation {r.cooperation:.1f}" in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "level_profile")
 
@@ -221,12 +224,15 @@ def test_level_profile(levels, names):
 def test_level_transitions(levels, names):
     tr = A.level_transitions(levels)
     ax = ev.level_transitions(tr)
-    pos = {v: i for i, v in enumerate(ev.LEVEL_ORDER)}
+    from cocope_kit.charts.levels import LEVEL_ORDER
+
+    pos = {v: i for i, v in enumerate(LEVEL_ORDER)}
     for cop, a, b in zip(tr.cop_id, tr.from_level, tr.to_level, strict=True):
         y0, y1 = _line(ax, f"transition:{cop}").get_ydata()
         assert round(y0) == pos[a] and round(y1) == pos[b]
         assert y1 - y0 == pytest.approx(pos[b] - pos[a])
-        assert f"{cop} {ev._level_shown(a)} → {ev._level_shown(b)}" in charts.describe(ax)
+        assert (f"{cop}: {a.replace('_', ' ')} → {b.replace('_', ' ')}"
+                in charts.describe(ax))
     n_up = int((tr.change == "up").sum())
     assert f"{n_up} up" in charts.describe(ax)
     _no_names(ax, names)
@@ -242,7 +248,7 @@ def test_likert_bars(t, names):
     bars = _bars(ax)
     opts = sub[sub.option.notna()].drop_duplicates("option").sort_values("option")
     assert [b.get_label() for b in bars[:-1]] == opts.label.tolist()
-    assert bars[-1].get_label() == "don't know / missing"
+    assert bars[-1].get_label() == "don't know / no answer"
     for cont, o in zip(bars[:-1], opts.option, strict=True):
         want = sub[sub.option == o].set_index("item_id").percent_answered.reindex(items)
         np.testing.assert_allclose([p.get_width() for p in cont], want.fillna(0))
@@ -256,7 +262,14 @@ def test_likert_bars(t, names):
     miss = sub[sub.option.isna()].set_index("item_id").percent.reindex(items)
     np.testing.assert_allclose([p.get_width() for p in bars[-1]], miss)
     assert all(p.get_x() > 100 for p in bars[-1])  # shown apart from the scale
-    assert "25 items" in charts.describe(ax)
+    assert "Answers to 25 questions" in charts.describe(ax)
+    # rows are the items' wording from the instrument, never their ids
+    from cocope_kit.instruments import load_instrument
+
+    inst = load_instrument("cop_climate")
+    shown = [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()]
+    assert shown[0].rstrip("…")[:20] == inst.text(items[0], "en")[:20]
+    assert not set(items) & set(shown)
     _no_names(ax, names)
     _save(ax, "likert_bars")
 
@@ -272,7 +285,7 @@ def test_construct_means(t, names):
     ax = ev.construct_means(cs, cop_id=COP)
     sub = cs[cs.cop_id == COP]
     conts = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
-    assert [c.get_label() for c in conts] == ["pre (95% CI)", "post (95% CI)"]
+    assert [c.get_label() for c in conts] == ["before (95% CI)", "after (95% CI)"]
     cons = list(dict.fromkeys(sub.construct))
     for c, w in zip(conts, ["pre", "post"], strict=True):
         g = sub[sub.wave == w].set_index("construct").reindex(cons)
@@ -283,7 +296,11 @@ def test_construct_means(t, names):
         np.testing.assert_allclose([sg[0][0] for sg in segs], g.ci_low)
         np.testing.assert_allclose([sg[1][0] for sg in segs], g.ci_high)
     r = sub[(sub.wave == "post") & (sub.construct == "trust")].iloc[0]
-    assert f"trust post {r['mean']:.2f} (n={int(r.n)})" in charts.describe(ax)
+    from cocope_kit.instruments import load_instrument
+
+    label = load_instrument("cop_climate").constructs["trust"]["label"]["en"]
+    assert f"{label}, after: {r['mean']:.1f} ({int(r.n)} answers)" in charts.describe(ax)
+    assert label in ax.get_yticklabels()[cons.index("trust")].get_text()
     _no_names(ax, names)
     _save(ax, "construct_means")
 
@@ -304,7 +321,7 @@ def test_goal_progress(t, names):
     assert f"target {goal.target:g}" in labels and f"baseline {goal.baseline:g}" in labels
     d = charts.describe(ax)
     assert f"baseline {goal.baseline:g}, target {goal.target:g}" in d
-    assert f"latest {meas.value.iloc[-1]:g}" in d
+    assert f": {meas.value.iloc[-1]:g}." in d
     _no_names(ax, names)
     _save(ax, "goal_progress")
 
@@ -317,7 +334,7 @@ def test_gas_scores(t, names):
     assert set(_line(ax, "expected").get_ydata()) == {50}
     assert [x.get_text() for x in ax.get_xticklabels()] == gs.cop_id.tolist()
     for cop, ts in zip(gs.cop_id, gs.tscore, strict=True):
-        assert f"{cop} {ts:.1f}" in charts.describe(ax)
+        assert f"{cop} {ts:.1f}".removesuffix(".0") + " (" in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "gas_scores")
 
@@ -338,14 +355,14 @@ def test_construct_means_names_the_arrow_only_when_drawn():
     ax = ev.construct_means(t)
     assert "beyond the scale" in ax.get_xlabel()  # post reaches 5.3 on a 1-5 scale
     ax = ev.construct_means(t.assign(ci_high=[3.5, 4.9]))
-    assert ax.get_xlabel() == "mean score (1–5)"
+    assert ax.get_xlabel() == "mean score (1 to 5)"
 
 
 # ----------------------------------------------------------------------------- 6. network
 def test_network(t, names):
     pr, mem = t["pair_rating"], t["member"]
     asym = A.asymmetric_pairs(pr, mem)
-    ax = ev.network(pr, mem, asymmetric=asym, cop_id=COP, wave="post")
+    ax = ev.network(pr, mem, asymmetric=asym, cop_id=COP, wave="post", matrix_up_to=0)
     sub = pr[(pr.cop_id == COP) & (pr.wave == "post")]
     nodes = [p for p in ax.patches if isinstance(p, Circle)]
     ids = set(sub.rater_id) | set(sub.ratee_id) | set(mem[mem.cop_id == COP].member_id)
@@ -357,8 +374,8 @@ def test_network(t, names):
     widths = {int(e.get_gid().rsplit(":", 1)[1]): e.get_linewidth() for e in edges}
     assert widths[1] < widths[2] < widths[3]
     a_sub = asym[(asym.cop_id == COP) & (asym.wave == "post")]
-    marked = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("asymmetric:")]
-    assert {ln.get_gid() for ln in marked} == {f"asymmetric:{a}|{b}" for a, b in
+    marked = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("uneven:")]
+    assert {ln.get_gid() for ln in marked} == {f"uneven:{a}|{b}" for a, b in
                                                zip(a_sub.member_a, a_sub.member_b, strict=True)}
     assert all(ln.get_linestyle() == "--" for ln in marked)
     # labels are the pseudonyms
@@ -366,16 +383,17 @@ def test_network(t, names):
     shown = {x.get_text().replace("\n", " ") for x in ax.texts}
     assert pseud <= shown
     d = charts.describe(ax)
-    assert f"{len(want)} ratings of level 1 or more" in d
-    assert f"{len(a_sub)} pairs whose ratings differ by 2 or more" in d
+    assert f"{len(sub)} ratings drawn as arrows" in d
+    assert f"{len(a_sub)} pairs rated each other 2 or more apart" in d
     _no_names(ax, names)
     _save(ax, "network")
 
 
 def test_network_circular_layout_is_deterministic(t):
     pr, mem = t["pair_rating"], t["member"]
-    a = ev.network(pr, mem, cop_id=COP, wave="pre")
-    b = ev.network(pr.sample(frac=1, random_state=3), mem, cop_id=COP, wave="pre")
+    a = ev.network(pr, mem, cop_id=COP, wave="pre", matrix_up_to=0)
+    b = ev.network(pr.sample(frac=1, random_state=3), mem, cop_id=COP, wave="pre",
+                   matrix_up_to=0)
     ca = {p.get_gid(): p.center for p in a.patches if isinstance(p, Circle)}
     cb = {p.get_gid(): p.center for p in b.patches if isinstance(p, Circle)}
     assert ca == cb
@@ -391,9 +409,10 @@ def test_code_frequencies(t, names):
     want = want.reindex(index=list(dict.fromkeys(cf.code_id)),
                         columns=list(dict.fromkeys(cf.respondent_role)))
     np.testing.assert_array_equal(im.get_array(), want.to_numpy(dtype=float))
-    assert [x.get_text() for x in ax.get_xticklabels()] == list(want.columns)
-    assert "student voice" in [x.get_text() for x in ax.get_yticklabels()]
-    assert "student: most often student voice" in charts.describe(ax)
+    assert [x.get_text() for x in ax.get_xticklabels()] == [c.replace("_", " ").capitalize()
+                                                             for c in want.columns]
+    assert "Student voice" in [x.get_text() for x in ax.get_yticklabels()]
+    assert "Most frequent: " in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "code_frequencies")
 
@@ -404,13 +423,14 @@ def test_cooccurrence(t, names):
     (im,) = [a for a in ax.get_children() if isinstance(a, AxesImage)]
     arr = np.ma.filled(im.get_array().astype(float), np.nan)
     labels = [x.get_text() for x in ax.get_yticklabels()]
-    lab = dict(zip(t["code"].code_id, t["code"].label.str.replace("_", " "), strict=True))
+    lab = dict(zip(t["code"].code_id, t["code"].label.str.replace("_", " ").str.capitalize(),
+                   strict=True))
     for a, b, s in zip(co.code_a, co.code_b, co.segments, strict=True):
         i, j = labels.index(lab[a]), labels.index(lab[b])
         assert arr[i, j] == s == arr[j, i]
     assert np.isnan(np.diag(arr)).all()
     assert int(np.nansum(arr)) == 2 * int(co.segments.sum())
-    assert "communication and student voice 4" in charts.describe(ax)
+    assert "Communication + Student voice (4)" in charts.describe(ax)
     _no_names(ax, names)
     _save(ax, "cooccurrence")
 
@@ -426,6 +446,7 @@ def test_coder_agreement(t, names):
         assert set(_line(ax, f"reference:{ref:g}").get_xdata()) == {ref}
     labels = [x.get_text() for x in ax.get_legend().get_texts()]
     assert {"0.6", "0.8", "Cohen's kappa", "Krippendorff's alpha"} <= set(labels)
+    assert {ln.get_color() for ln in ax.lines} <= {"#999999", "#000000"}  # no meaning colours
     r = ag.iloc[0]
     assert f"kappa {r.kappa:.2f}, alpha {r.alpha:.2f}" in charts.describe(ax)
     _no_names(ax, names)
@@ -436,8 +457,8 @@ def test_coder_agreement_nan_kappa_is_marked():
     ag = pd.DataFrame({"code_id": ["x:a", "x:b"], "kappa": [0.5, np.nan],
                        "alpha": [0.52, np.nan]})
     ax = ev.coder_agreement(ag)
-    assert sum(x.get_text() == "n/a (no variation)" for x in ax.texts) == 2
-    assert "Below 0.6: a." in charts.describe(ax)
+    assert sum(x.get_text() == "cannot be computed (no variation)" for x in ax.texts) == 2
+    assert "Below 0.6: A." in charts.describe(ax)
 
 
 # ----------------------------------------------------------------------------- API

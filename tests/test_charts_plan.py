@@ -128,7 +128,7 @@ def test_gantt_marks_overdue_and_critical_steps(table):
     bars = _bars(ax)
     # a2 is due 2026-04-05 and still in progress on 2026-04-10: overdue, 5 days late
     assert to_hex(bars["a2"].get_facecolor()) == st.VERMILLION.lower()
-    assert any(t.get_text().strip() == "5 d late" for t in ax.texts)
+    assert any(t.get_text().strip() == "5 days late" for t in ax.texts)
     critical = set(table.loc[table["critical"], "action_id"])
     assert critical
     for aid, bar in bars.items():
@@ -145,7 +145,7 @@ def test_gantt_from_action_table_uses_start_and_due(plan):
     assert bars["a3"].get_x() == pytest.approx(mdates.date2num(pd.Timestamp(a3.start_on)))
     assert bars["a3"].get_width() == pytest.approx(15)
     assert "no dates" in " ".join(t.get_text() for t in ax.texts)
-    assert "Without dates: Parents' evening" in charts.describe(ax)
+    assert "No dates yet: Parents' evening" in charts.describe(ax)
 
 
 def test_gantt_today_and_deadline_lines(table):
@@ -175,7 +175,7 @@ def test_gantt_one_arrow_per_dependency_between_bars(plan, table):
     assert {a.get_gid() for a in arrows} == {f"dependency:{b}->{a}" for a, b in
                                              zip(plan["deps"].action_id,
                                                  plan["deps"].depends_on_id, strict=True)}
-    assert "3 dependency arrows" in charts.describe(ax)
+    assert "3 arrows show steps that must wait for another" in charts.describe(ax)
 
 
 def test_gantt_color_by_owner(table):
@@ -188,16 +188,16 @@ def test_gantt_color_by_owner(table):
     legend = {t.get_text() for t in ax.get_legend().get_texts()}
     assert {"Teacher A", "Student A", "Teacher B", "shared"} <= legend
     assert not any(n in _texts(ax.figure) for n in NAMES)
-    assert "Bars coloured by owner" in charts.describe(ax)
+    assert "Bars coloured by the person responsible" in charts.describe(ax)
 
 
 def test_gantt_description_has_the_numbers(table):
     ax = cp.gantt(table, today=AS_OF, deadline="2026-06-30", dependencies=None)
     text = charts.describe(ax)
-    assert text.startswith("Gantt chart of 4 steps from 2026-03-01 to 2026-05-15:")
+    assert text.startswith("Action plan of 4 steps from 1 Mar 2026 to 15 May 2026:")
     # a2 (in progress, due 5 Apr) and a3 (planned, due 20 Mar) are overdue on 10 Apr
     assert ": 1 planned, 1 done, 2 overdue." in text
-    assert "Today line at 2026-04-10" in text and "Goal deadline at 2026-06-30" in text
+    assert "Seen on 10 Apr 2026" in text and "Goal deadline: 30 Jun 2026" in text
     assert "Overdue: Buddy training for pupils and teachers together; Games corner" in text
 
 
@@ -285,7 +285,7 @@ def test_dependency_graph_boxes_arrows_and_critical_path(plan):
     for aid, x in xs.items():
         assert x == pytest.approx(lay.loc[aid, "layer"])  # left to right by layer
     text = charts.describe(ax)
-    assert "4 steps in 3 layers" in text and "3 dependencies" in text
+    assert "4 steps, 3 dependencies" in text
     assert "Critical path" in text
 
 
@@ -325,9 +325,11 @@ def test_responsibility_matrix_markers_match_lead_and_shared(plan):
     assert len({c.get_paths()[0].vertices.shape for c in colls.values()}) >= 2
     faces = {k: to_hex(colls[f"responsibility:{k}"].get_facecolor()[0])
              for k in ("sole", "lead", "shared")}
-    assert faces["lead"] == st.VERMILLION.lower() and faces["sole"] == st.BLUE.lower()
+    assert faces["lead"] == st.BLACK.lower() and faces["sole"] == st.BLUE.lower()
     assert faces["shared"] == "#ffffff"  # a ring
-    assert to_hex(colls["responsibility:shared"].get_edgecolor()[0]) == st.BLUISH_GREEN.lower()
+    assert to_hex(colls["responsibility:shared"].get_edgecolor()[0]) == st.SKY_BLUE.lower()
+    # leading a step is not a problem: never the problem colour (charts.palette)
+    assert st.VERMILLION.lower() not in set(faces.values())
 
 
 def test_responsibility_matrix_labels_are_pseudonyms(plan):
@@ -341,10 +343,11 @@ def test_responsibility_matrix_labels_are_pseudonyms(plan):
     assert colours["Student A"] == st.ROLE_COLORS["student"].lower()
     assert colours["Parent A"] == st.ROLE_COLORS["family"].lower()
     # steps without an owner are marked
-    assert any("(no owner)" in t.get_text() for t in ax.get_yticklabels())
+    marked = [t for t in ax.get_yticklabels() if "(nobody responsible yet)" in t.get_text()]
+    assert marked and all(to_hex(t.get_color()) == st.VERMILLION.lower() for t in marked)
     text = charts.describe(ax)
-    assert "5 steps and 5 members" in text and "Without a step: Psychologist A" in text
-    assert "Steps without owner: Parents' evening" in text
+    assert "5 steps, 5 members" in text and "Without a step: Psychologist A" in text
+    assert "Nobody responsible yet: Parents' evening" in text
 
 
 def test_responsibility_matrix_without_members_uses_ids(plan):
@@ -394,7 +397,7 @@ def test_save_embeds_the_description(table, tmp_path):
     charts.save(ax, tmp_path / "g.svg")
     charts.save(ax, tmp_path / "g.pdf", title="Plan")
     assert Image.open(tmp_path / "g.png").info["Description"] == charts.describe(ax)
-    assert "Gantt chart of 4 steps" in (tmp_path / "g.svg").read_text()
+    assert "Action plan of 4 steps" in (tmp_path / "g.svg").read_text()
     assert (tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -277,9 +277,9 @@ def test_title_legend_and_caption(fig):
 
 def test_description_has_the_key_numbers(fig):
     text = charts.describe(fig)
-    assert text.startswith('CoP tree of "Reading buddies" (GO! Gent, BE) as of 2026-05-10.')
-    for part in (STATEMENT, "from baseline 4 to target 12 pupils by 2026-06-30",
-                 "Latest value 8 pupils on 2026-05-01: 50% of the way",
+    assert text.startswith('CoP tree of "Reading buddies" (GO! Gent, BE) as of 10 May 2026.')
+    for part in (STATEMENT, "from baseline 4 to target 12 pupils by 30 Jun 2026",
+                 "Latest value 8 pupils on 1 May 2026: 50% of the way",
                  "5 branches", "1 in progress, 1 done, 1 dropped, 1 overdue",
                  "2 of 5 steps have two or more people", "2 pairs of steps share people",
                  "Fruits: 3 lessons", "1 progress fruit", "Overdue: Tell the parents"):

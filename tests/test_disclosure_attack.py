@@ -198,9 +198,9 @@ class Facts:
         self.add_rows(table, rows)
 
     def add_alt(self, text: str) -> None:
-        # "be-gent: 25.0% of members, 0.7% of contributions" (the voice-shares chart)
-        for cop, m, v in re.findall(r"([a-z]{2}-[a-z0-9-]+): ([\d.]+)% of members, "
-                                    r"([\d.]+)% of contributions", text):
+        # "be-gent: 25% of the members, 1% of the contributions" (the voice-shares chart)
+        for cop, m, v in re.findall(r"([a-z]{2}-[a-z0-9-]+): ([\d.]+)% of (?:the )?members, "
+                                    r"([\d.]+)% of (?:the )?contributions", text):
             self.f[(cop, "student", "share_of_members")].add(float(m) / 100)
             self.f[(cop, "student", "share_of_contributions")].add(float(v) / 100)
 

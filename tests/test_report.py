@@ -287,7 +287,7 @@ def test_cross_report_row_and_chart_limits(store, all_html, monkeypatch):
     assert "4 CoPs are more than 2 that can be told apart in one picture" in text
     alt = [i["alt"] for i in p.imgs if "GAS T-scores of 4 countries" in i["alt"]]
     assert len(alt) == 1 and "AT " in alt[0] and "CoPs" not in alt[0].split(":")[1]
-    assert any("all CoPs pre: cooperation" in i["alt"] for i in p.imgs)  # waves labelled
+    assert any("all CoPs, before: cooperation" in i["alt"] for i in p.imgs)  # waves labelled
 
 
 def test_cross_report_within_limits_has_no_notes(all_html):

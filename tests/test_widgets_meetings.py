@@ -610,7 +610,7 @@ def test_plan_editor_lists_steps_problems_and_the_gantt(editor):
     titles = [lbl.split("  ·  ")[0] for lbl, _ in editor._steps.options]
     assert titles[0] == "+ a new step" and "Map current pull-out hours" in titles
     assert "no problems" in plain(editor._problems.value)
-    assert editor.gantt_description.startswith("Gantt chart of 7 steps")
+    assert editor.gantt_description.startswith("Action plan of 7 steps")
     (out,) = editor._gantt.outputs
     assert set(out["data"]) == {"image/png", "text/plain"}
 
@@ -638,7 +638,7 @@ def test_add_a_step_with_shared_owners_lead_and_dependency(db, editor):
     assert db.read("action_dependency", where={"action_id": aid})["depends_on_id"].tolist() == [
         "be-gent:a3"]
     assert editor.action_id == aid  # the saved step stays open
-    assert editor.gantt_description.startswith("Gantt chart of 8 steps")
+    assert editor.gantt_description.startswith("Action plan of 8 steps")
     assert plt.get_fignums() == []  # the figure was closed
 
 
@@ -812,7 +812,7 @@ def test_plan_editor_on_a_cop_without_steps(db, bare_cop):
     e._save.click()
     row = db.read("action", where={"cop_id": bare_cop}).iloc[0]
     assert pd.isna(row["goal_id"])
-    assert e.gantt_description.startswith("Gantt chart of 1 step")
+    assert e.gantt_description.startswith("Action plan of 1 step")
 
 
 def test_plan_with_step_and_readable_problems(db):

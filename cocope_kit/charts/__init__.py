@@ -5,6 +5,15 @@ function returned and draws it; the CoP tree's tables come from
 :func:`cop_tree_data`. Every chart stores a plain-text description of what it
 shows, returned by :func:`describe` (the alt text of the chart).
 
+Every chart function takes ``language=`` (one of en, de, nl, pt, sk; ``None``
+means English) and draws every title, label, legend and its alt text in that
+language. Colours and what they mean: :mod:`cocope_kit.charts.palette`
+(problems only in vermillion, progress in bluish green). :func:`gas_scores`
+returns ``None`` when no CoP has a T-score (no empty GAS chart); every other
+chart draws a "not collected yet" panel when its table holds nothing to show
+(:func:`goal_progress` also for a goal without measurements), and
+:func:`is_placeholder` tells such a panel apart so a caller may leave it out.
+
 Importing this package imports matplotlib (``import cocope_kit`` does not).
 
 >>> from cocope_kit import charts
@@ -12,7 +21,9 @@ Importing this package imports matplotlib (``import cocope_kit`` does not).
 True
 """
 
+from ._common import is_placeholder
 from ._style import describe, save, set_description
+from .palette import MEANING, PALETTE
 from .plan import dependency_graph, dependency_layout, gantt, gantt_data, responsibility_matrix
 from .tree import cop_tree, cop_tree_data, draw_cop_tree
 
@@ -21,6 +32,11 @@ __all__ = [
     "describe",
     "set_description",
     "save",
+    # colours and their meanings
+    "PALETTE",
+    "MEANING",
+    # thin data
+    "is_placeholder",
     # plan (meeting 2)
     "gantt_data",
     "gantt",

@@ -2,7 +2,9 @@
 
 Colours come from the Okabe–Ito palette (Okabe & Ito 2008, *Color Universal
 Design*), which stays distinguishable for the common forms of colour-vision
-deficiency. Nothing is told by colour alone: each status also has a hatch (for
+deficiency; they and their meanings are defined once, in
+:mod:`cocope_kit.charts.palette` (vermillion only for problems, bluish green
+only for progress). Nothing is told by colour alone: each status also has a hatch (for
 bars and boxes), a line style and a marker (for lines and points), so a chart
 printed in grey still reads.
 
@@ -57,35 +59,35 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- Okabe–Ito
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-BLUISH_GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-REDDISH_PURPLE = "#CC79A7"
-GREY = "#999999"
-"""Not part of Okabe–Ito; the neutral grey used for 'dropped' and 'other'."""
-LIGHT_GREY = "#E5E5E5"
-
-OKABE_ITO: tuple[str, ...] = (ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION,
-                              REDDISH_PURPLE, BLACK)
-"""The eight Okabe–Ito colours, in the order of the original figure (black last).
-
-Use it as a colour cycle for categories without a fixed colour (e.g. owners)."""
+# the colours and their meanings live in one place: cocope_kit.charts.palette
+from .palette import (  # noqa: E402
+    BLACK,
+    BLUE,
+    BLUISH_GREEN,
+    GREY,
+    LIGHT_GREY,
+    OKABE_ITO,
+    ORANGE,
+    REDDISH_PURPLE,
+    SKY_BLUE,
+    VERMILLION,
+    YELLOW,
+)
 
 # ----------------------------------------------------------------------------- plan statuses
 STATUSES: tuple[str, ...] = ("planned", "in_progress", "done", "dropped", "overdue")
 """The four values of ``action.status`` plus ``overdue`` (not done or dropped, past due)."""
 
 STATUS_COLORS: dict[str, str] = {
-    "planned": SKY_BLUE,
-    "in_progress": ORANGE,
+    "planned": "#A9BCCB",
+    "in_progress": "#8CCFBB",
     "done": BLUISH_GREEN,
     "dropped": GREY,
     "overdue": VERMILLION,
 }
+"""Colour per status (see :mod:`~cocope_kit.charts.palette`): progress in bluish green (in
+progress a light tint of it, done the full colour), planned a neutral blue-grey,
+dropped grey, and only overdue in vermillion."""
 STATUS_HATCHES: dict[str, str] = {
     "planned": "..",
     "in_progress": "//",
@@ -154,12 +156,12 @@ def _truthy(value: object) -> bool:
 
 # ----------------------------------------------------------------------------- responsibility
 RESPONSIBILITY_STYLE: dict[str, dict] = {
-    "lead": {"marker": "*", "color": VERMILLION, "size": 520, "filled": True,
-             "label": "lead (one of several)"},
+    "lead": {"marker": "*", "color": BLACK, "size": 520, "filled": True,
+             "label": N_("lead (one of several)")},
     "sole": {"marker": "o", "color": BLUE, "size": 300, "filled": True,
-             "label": "sole owner"},
-    "shared": {"marker": "o", "color": BLUISH_GREEN, "size": 300, "filled": False,
-               "label": "shared (not lead)"},
+             "label": N_("sole owner")},
+    "shared": {"marker": "o", "color": SKY_BLUE, "size": 300, "filled": False,
+               "label": N_("shared (not lead)")},
 }
 """Marker, colour and size of each value of ``responsibility_matrix().responsibility``.
 
@@ -169,8 +171,8 @@ Lead, sole and shared differ by symbol (star, filled disc, ring) *and* colour.""
 ROLE_COLORS: dict[str, str] = {
     "professional": BLUE,
     "student": ORANGE,
-    "family": BLUISH_GREEN,
-    "other": REDDISH_PURPLE,
+    "family": REDDISH_PURPLE,
+    "other": GREY,
 }
 """Colour per role group (:func:`cocope_kit.model.role_group`)."""
 
@@ -190,11 +192,11 @@ black text on none/cooperation and white text on coordination/collaboration."""
 # ----------------------------------------------------------------------------- lessons
 LESSON_KIND_COLORS: dict[str, str] = {
     "success": BLUISH_GREEN,
-    "challenge": VERMILLION,
+    "challenge": ORANGE,
     "unexpected_benefit": YELLOW,
     "side_effect": REDDISH_PURPLE,
     "insight": SKY_BLUE,
-    "resource": ORANGE,
+    "resource": BLUE,
 }
 LESSON_KIND_LABELS: dict[str, str] = {
     "success": N_("Success"),

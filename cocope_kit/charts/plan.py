@@ -26,8 +26,12 @@ Examples
 >>> len(ax.patches) - 1  # bars, plus one dependency arrow
 2
 >>> print(describe(ax))  # doctest: +NORMALIZE_WHITESPACE
-Gantt chart of 2 steps from 2026-03-01 to 2026-04-01: 1 in progress, 1 done. Critical path
-(2 steps): Map the playground → Games corner. 1 dependency arrow. Today line at 2026-03-20.
+Action plan of 2 steps from 1 Mar 2026 to 1 Apr 2026: 1 in progress, 1 done. Critical path:
+Map the playground → Games corner. 1 arrow shows a step that must wait for another. Seen on
+20 Mar 2026.
+>>> ax = gantt(table, today="2026-03-20", dependencies=deps, language="nl")
+>>> ax.get_title(loc="left")
+'Ons actieplan in de tijd'
 """
 
 from __future__ import annotations
@@ -43,12 +47,13 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from .. import analysis
 from ..errors import UsageError
-from ..model import role_group
+from ..i18n import translator
 from ..schema import TEXT_DTYPE, typed
 from . import _style as st
-from ._style import plural as _n
+from ._common import date_formatter, empty_panel, fit_title
 from ._style import tint as _tint
 from ._style import wrap_text as wrap
+from .palette import CATEGORICAL, MEANING
 
 __all__ = ["gantt_data", "gantt", "dependency_layout", "dependency_graph",
            "responsibility_matrix"]
@@ -81,13 +86,16 @@ def _day(value: object) -> pd.Timestamp | None:
     return ts.normalize()
 
 
-def _iso(ts: object) -> str:
-    return "?" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
-
-
-def _count_phrase(counts: dict[str, int]) -> str:
-    parts = [f"{n} {st.STATUS_LABELS.get(k, k)}" for k, n in counts.items() if n]
-    return ", ".join(parts) if parts else "no steps"
+def _count_phrase(counts: dict[str, int], tr) -> str:
+    """"2 done, 1 overdue" in the reader's language (the tree's messages)."""
+    words = {"planned": tr.ngettext("{n} planned", "{n} planned", counts.get("planned", 0)),
+             "in_progress": tr.ngettext("{n} in progress", "{n} in progress",
+                                        counts.get("in_progress", 0)),
+             "done": tr.ngettext("{n} done", "{n} done", counts.get("done", 0)),
+             "dropped": tr.ngettext("{n} dropped", "{n} dropped", counts.get("dropped", 0)),
+             "overdue": tr.ngettext("{n} overdue", "{n} overdue", counts.get("overdue", 0))}
+    parts = [words[k].format(n=n) for k, n in counts.items() if n and k in words]
+    return ", ".join(parts) if parts else tr.gettext("no steps")
 
 
 def _labels(df: pd.DataFrame) -> pd.Series:
@@ -214,6 +222,7 @@ def gantt(
     schedule_or_steps: pd.DataFrame,
     *,
     ax: Axes | None = None,
+    language: str | None = None,
     color_by: str = "status",
     today: object = None,
     deadline: object = None,
@@ -246,11 +255,15 @@ def gantt(
         * ``critical``: steps on the critical path get a thick black outline.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        The language of every text, date and number (English when omitted).
     color_by : {"status", "owner"}
         What the bar colour shows. The hatch always shows the status (when
         known), so the chart also reads in grey.
     today : date-like, optional
-        Draws a dashed "today" line.
+        Draws a dashed "today" line when today lies within the plan; after
+        the plan's end it is not drawn (the axis does not run on to today)
+        and a note at the right edge says "today: <date>".
     deadline : date-like, optional
         Draws the goal's deadline as a solid line.
     dependencies : pandas.DataFrame, optional
@@ -265,8 +278,13 @@ def gantt(
     matplotlib Axes
         Bars are ``ax.patches`` with ``gid`` ``"bar:<action_id>"``, arrows
         ``"dependency:<depends_on_id>-><action_id>"``; the lines have gid
-        ``"today"`` and ``"deadline"``.
+        ``"today"`` and ``"deadline"``. The time axis runs from the first
+        step's start to the cycle's end: the last step's end or the goal's
+        deadline, whichever is later (plus a margin of 3 % of the span, at
+        least 2 days). Bars are coloured by :data:`~cocope_kit.charts._style.STATUS_COLORS`:
+        only overdue steps in vermillion.
     """
+    tr = translator(language)
     df = _need_frame(schedule_or_steps, "schedule_or_steps", ["action_id"],
                      "a table of steps, e.g. gantt_data(...) or analysis.schedule(...)")
     if color_by not in ("status", "owner"):
@@ -279,6 +297,9 @@ def gantt(
         df = df.sort_values("order", kind="mergesort", na_position="last")
     df = df.reset_index(drop=True)
     n = len(df)
+    if n == 0:
+        return empty_panel(ax, tr.gettext("Our action plan over time"),
+                           tr.gettext("No action plan yet (meeting 2)"), tr)
     ax = st.new_ax(ax, (13, max(4.0, 0.62 * n + 2.4)))
     starts = pd.to_datetime(df[s_col])
     ends = pd.to_datetime(df[e_col])
@@ -289,7 +310,7 @@ def gantt(
     if color_by == "owner":
         owner = df["owner"].astype(object).where(df["owner"].notna(), None)
         names = [o for o in dict.fromkeys(owner) if o is not None]
-        palette = [c for c in st.OKABE_ITO if c != st.BLACK]
+        palette = [c for c in CATEGORICAL if c != st.BLACK]
         owner_color = {o: (st.GREY if o == "shared" else palette[i % len(palette)])
                        for i, o in enumerate(n for n in names)}
         colors = [st.LIGHT_GREY if o is None else owner_color[o] for o in owner]
@@ -304,7 +325,7 @@ def gantt(
     for i in range(n):
         s, e = starts.iloc[i], ends.iloc[i]
         if pd.isna(s) or pd.isna(e):
-            ax.text(0.005, i, "  no dates", transform=ax.get_yaxis_transform(), va="center",
+            ax.text(0.005, i, "  " + tr.gettext("no dates yet"), transform=ax.get_yaxis_transform(), va="center",
                     ha="left", fontsize=st.SMALL_SIZE, color=st.GREY, style="italic")
             continue
         x0 = mdates.date2num(s)
@@ -317,8 +338,10 @@ def gantt(
         bars[str(df["action_id"].iloc[i])] = (x0, x0 + width, i)
         if (statuses is not None and statuses[i] == "overdue" and "days_late" in df.columns
                 and pd.notna(df["days_late"].iloc[i]) and df["days_late"].iloc[i] > 0):
-            ax.text(x0 + width, i, f" {int(df['days_late'].iloc[i])} d late", va="center",
-                    ha="left", fontsize=st.SMALL_SIZE, color=st.VERMILLION, zorder=7,
+            late = int(df["days_late"].iloc[i])
+            ax.text(x0 + width, i, " " + tr.ngettext("{n} day late", "{n} days late", late)
+                    .format(n=late), va="center",
+                    ha="left", fontsize=st.SMALL_SIZE, color=MEANING["problem"], zorder=7,
                     fontweight="bold",
                     bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
 
@@ -342,29 +365,34 @@ def gantt(
             ax.add_patch(arrow)
             n_arrows += 1
 
-    # axes
+    # axes: from the first start to the cycle's end (last step's end or the deadline)
     ax.set_yticks(range(n), [wrap(t, 34, 2) for t in labels])
     ax.set_ylim(n - 0.4, -0.6)
     xs = [v for x0, x1, _ in bars.values() for v in (x0, x1)]
+    dl = _day(deadline)
+    if dl is not None:
+        xs.append(mdates.date2num(dl))
+    now = _day(today)
     lines: dict[str, pd.Timestamp] = {}
-    for key, value in (("today", today), ("deadline", deadline)):
-        d = _day(value)
-        if d is not None:
-            lines[key] = d
-            xs.append(mdates.date2num(d))
+    lo = hi = None
     if xs:
         lo, hi = min(xs), max(xs)
-        pad = max((hi - lo) * 0.04, 2.0)
+        pad = max((hi - lo) * 0.03, 2.0)
         ax.set_xlim(lo - pad, hi + pad)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    if dl is not None:
+        lines["deadline"] = dl
+    if now is not None and (lo is None or lo <= mdates.date2num(now) <= hi):
+        lines["today"] = now
+    span_days = (hi - lo) if xs else 0
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    ax.xaxis.set_major_formatter(date_formatter(tr, "d MMM" if span_days < 120 else "MMM y"))
     st.style_axes(ax, grid="x")
     ax.tick_params(axis="y", length=0)
 
     # today and deadline lines, their labels facing away from each other
     styles = {"today": dict(color=st.BLACK, linestyle=(0, (5, 3)), linewidth=2.2),
               "deadline": dict(color=st.BLUE, linestyle="-", linewidth=2.6)}
-    words = {"today": "today", "deadline": "goal deadline"}
+    words = {"today": tr.gettext("today"), "deadline": tr.gettext("goal deadline")}
     for key, d in lines.items():
         x = mdates.date2num(d)
         line = ax.axvline(x, zorder=6, **styles[key])
@@ -373,69 +401,86 @@ def gantt(
         right = other is None or d >= other
         if other is not None and d == other:
             right = key == "today"
-        ax.text(x, 1.0, f" {words[key]} {d:%d %b %Y} ",
+        if hi is not None and x > hi - 0.1 * (hi - lo):
+            right = False
+        ax.text(x, 1.0, f" {words[key]} {tr.date(d)} ",
                 transform=ax.get_xaxis_transform(), ha="left" if right else "right",
                 va="bottom", fontsize=st.SMALL_SIZE + 1, color=styles[key]["color"],
                 fontweight="bold", clip_on=False)
+    if now is not None and "today" not in lines and hi is not None:
+        after = mdates.date2num(now) > hi
+        ax.annotate((tr.gettext("today: {date} (after the end of the plan)") if after
+                     else tr.gettext("today: {date} (before the plan starts)"))
+                    .format(date=tr.date(now)), xy=(1.0, 1.0), xycoords="axes fraction",
+                    xytext=(0, 22), textcoords="offset points", ha="right", va="bottom",
+                    fontsize=st.SMALL_SIZE, color="#444444", gid="today-note")
 
     # legend
     handles: list = []
     if color_by == "owner":
-        handles += [Patch(facecolor=c, edgecolor="#333333", label=o)
+        handles += [Patch(facecolor=c, edgecolor="#333333",
+                          label=tr.gettext("shared") if o == "shared" else o)
                     for o, c in owner_color.items()]
         if any(c == st.LIGHT_GREY for c in colors):
-            handles.append(Patch(facecolor=st.LIGHT_GREY, edgecolor="#333333", label="no owner"))
+            handles.append(Patch(facecolor=st.LIGHT_GREY, edgecolor="#333333",
+                                 label=tr.gettext("nobody responsible yet")))
     if statuses is not None:
         present = [s for s in st.STATUSES if s in statuses]
         for s in present:
             face = st.STATUS_COLORS[s] if color_by == "status" else "white"
             handles.append(Patch(facecolor=face, edgecolor="#333333", hatch=st.STATUS_HATCHES[s],
-                                 label=st.STATUS_LABELS[s]))
+                                 label=tr.gettext(st.STATUS_LABELS[s])))
     if any(critical):
         handles.append(Patch(facecolor="white", edgecolor=st.BLACK, linewidth=2.8,
-                             label="critical path"))
+                             label=tr.gettext("critical path (a delay here delays the end)")))
     if n_arrows:
         handles.append(Line2D([], [], color="#444444", marker=">", markersize=8,
-                              label="depends on"))
+                              label=tr.gettext("must wait for")))
     for key in lines:
         handles.append(Line2D([], [], label=words[key], **styles[key]))
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07),
-                  ncol=min(len(handles), 4), fontsize=st.LEGEND_SIZE, frameon=False,
+                  ncol=min(len(handles), 3), fontsize=st.LEGEND_SIZE, frameon=False,
                   handlelength=2.2, handleheight=1.2)
+    ax.set_title(tr.gettext("Our action plan over time"), loc="left", pad=26)
 
     # description
     dated = [pd.Timestamp(v) for v in list(starts.dropna()) + list(ends.dropna())]
-    span = (f" from {_iso(min(dated))} to {_iso(max(dated))}" if dated else "")
-    text = [f"Gantt chart of {_n(n, 'step')}{span}:"]
     if n == 0:
-        text = ["Gantt chart with no steps."]
-    elif statuses is not None:
-        counts = {k: statuses.count(k) for k in st.STATUSES}
-        text[0] += f" {_count_phrase(counts)}."
+        text = [tr.gettext("Action plan without steps.")]
     else:
-        text[0] += " status not given."
+        head = tr.ngettext("Action plan of {n} step", "Action plan of {n} steps", n).format(n=n)
+        if dated:
+            head += " " + tr.gettext("from {start} to {end}").format(
+                start=tr.date(min(dated)), end=tr.date(max(dated)))
+        text = [head + ": " + (_count_phrase({k: statuses.count(k) for k in st.STATUSES}, tr)
+                               if statuses is not None else tr.gettext("status not given"))
+                + "."]
     if color_by == "owner":
-        per = pd.Series([o or "no owner" for o in owner]).value_counts(sort=False)
-        text.append("Bars coloured by owner: " + ", ".join(
-            f"{k} {v} step{'s' if v != 1 else ''}" for k, v in per.items()) + ".")
+        per = pd.Series([o or tr.gettext("nobody responsible yet") for o in owner]
+                        ).value_counts(sort=False)
+        text.append(tr.gettext("Bars coloured by the person responsible: {list}.").format(
+            list=", ".join(f"{k} {v}" for k, v in per.items())))
     if any(critical):
         path = [str(t) for t, c in zip(labels, critical, strict=True) if c]
-        text.append(f"Critical path ({_n(len(path), 'step')}): {' → '.join(path)}.")
-    if dependencies is not None:
-        text.append(f"{n_arrows} dependency arrow{'s' if n_arrows != 1 else ''}.")
-    if "today" in lines:
-        text.append(f"Today line at {_iso(lines['today'])}.")
+        text.append(tr.gettext("Critical path: {steps}.").format(steps=" → ".join(path)))
+    if dependencies is not None and n_arrows:
+        text.append(tr.ngettext("{n} arrow shows a step that must wait for another.",
+                                "{n} arrows show steps that must wait for another.",
+                                n_arrows).format(n=n_arrows))
     if "deadline" in lines:
-        text.append(f"Goal deadline at {_iso(lines['deadline'])}.")
+        text.append(tr.gettext("Goal deadline: {date}.").format(date=tr.date(lines["deadline"])))
+    if now is not None:
+        text.append(tr.gettext("Seen on {date}.").format(date=tr.date(now)))
     if statuses is not None and "overdue" in statuses:
         late = [str(t) for t, s in zip(labels, statuses, strict=True) if s == "overdue"]
-        text.append("Overdue: " + "; ".join(late) + ".")
+        text.append(tr.gettext("Overdue: {steps}.").format(steps="; ".join(late)))
     undated = [str(t) for t, s, e in zip(labels, starts, ends, strict=True)
                if pd.isna(s) or pd.isna(e)]
     if undated:
-        text.append("Without dates: " + "; ".join(undated) + ".")
+        text.append(tr.gettext("No dates yet: {steps}.").format(steps="; ".join(undated)))
     st.set_description(ax, " ".join(text))
+    fit_title(ax)
     return ax
 
 
@@ -529,6 +574,7 @@ def dependency_graph(
     dependencies: pd.DataFrame,
     *,
     ax: Axes | None = None,
+    language: str | None = None,
     schedule: pd.DataFrame | None = None,
 ) -> Axes:
     """The action plan as a left-to-right graph of steps, the critical path highlighted.
@@ -545,6 +591,8 @@ def dependency_graph(
         known steps, from ``depends_on_id`` to ``action_id``.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        The language of every text (English when omitted).
     schedule : pandas.DataFrame, optional
         :func:`cocope_kit.analysis.schedule` of these steps; its ``critical``
         steps get a thick black outline, and arrows between two critical
@@ -559,6 +607,7 @@ def dependency_graph(
         ``"dependency:<depends_on_id>-><action_id>"`` (``"critical:..."`` on
         the critical path). Layout: :func:`dependency_layout`.
     """
+    tr = translator(language)
     act = _need_frame(actions, "actions", ["action_id"], "the 'action' table")
     act = act.dropna(subset=["action_id"]).drop_duplicates("action_id").reset_index(drop=True)
     dep = _need_frame(dependencies, "dependencies", ["action_id", "depends_on_id"],
@@ -571,6 +620,9 @@ def dependency_graph(
     n_layers = int(layout["layer"].max()) + 1 if len(layout) else 0
     per_layer = layout.groupby("layer")["row"].max() + 1 if len(layout) else pd.Series(dtype=int)
     n_rows = int(per_layer.max()) if len(per_layer) else 0
+    if act.empty:
+        return empty_panel(ax, tr.gettext("Which step waits for which"),
+                           tr.gettext("No action plan yet (meeting 2)"), tr)
     ax = st.new_ax(ax, (max(6.0, 2.9 * n_layers + 0.8), max(3.5, 1.25 * n_rows + 1.6)))
 
     labels = dict(zip(act["action_id"].astype(str), _labels(act).astype(str), strict=True))
@@ -640,176 +692,34 @@ def dependency_graph(
         for s in [s for s in st.STATUSES if s in statuses]:
             handles.append(Line2D([], [], marker=st.STATUS_MARKERS[s], markersize=11,
                                   linestyle="none", color=st.STATUS_COLORS[s],
-                                  markeredgecolor=st.BLACK, label=st.STATUS_LABELS[s]))
+                                  markeredgecolor=st.BLACK,
+                                  label=tr.gettext(st.STATUS_LABELS[s])))
     if crit:
         handles.append(Line2D([], [], color=st.BLACK, linewidth=3.2,
-                              label="critical path"))
+                              label=tr.gettext("critical path (a delay here delays the end)")))
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                   ncol=min(len(handles), 6), fontsize=st.LEGEND_SIZE, frameon=False)
 
     path = [labels[a] for a in (schedule["action_id"].astype(str) if schedule is not None
                                 else []) if a in crit and a in pos]
-    text = (f"Dependency graph of {len(pos)} step{'s' if len(pos) != 1 else ''} in "
-            f"{n_layers} layer{'s' if n_layers != 1 else ''} from left to right, with "
-            f"{n_edges} dependenc{'ies' if n_edges != 1 else 'y'} (arrows point from a step "
-            "to the steps that wait for it).")
+    ax.set_title(tr.gettext("Which step waits for which"), loc="left")
+    text = (tr.ngettext("Order of the steps: {n} step", "Order of the steps: {n} steps",
+                        len(pos)).format(n=len(pos)) + ", "
+            + tr.ngettext("{n} dependency", "{n} dependencies", n_edges).format(n=n_edges)
+            + " " + tr.gettext("(an arrow points from a step to the steps that wait for it).")
+            )
     if statuses is not None:
-        text += f" Status: {_count_phrase({k: statuses.count(k) for k in st.STATUSES})}."
+        text += " " + _count_phrase({k: statuses.count(k) for k in st.STATUSES}, tr) + "."
     if path:
-        text += f" Critical path ({_n(len(path), 'step')}): {' → '.join(path)}."
+        text += " " + tr.gettext("Critical path: {steps}.").format(steps=" → ".join(path))
     roots = [labels[a] for a in layout.loc[layout["layer"] == 0, "action_id"].astype(str)]
     if roots:
-        text += f" Starting steps: {'; '.join(roots)}."
+        text += " " + tr.gettext("Steps that can start at once: {steps}.").format(
+            steps="; ".join(roots))
+    fit_title(ax)
     st.set_description(ax, text)
     return ax
 
 
-# ----------------------------------------------------------------------------- responsibility
-def responsibility_matrix(
-    matrix: pd.DataFrame,
-    *,
-    ax: Axes | None = None,
-    members: pd.DataFrame | None = None,
-    actions: pd.DataFrame | None = None,
-) -> Axes:
-    """Who is responsible for which step: steps × members, lead and shared marked.
-
-    Parameters
-    ----------
-    matrix : pandas.DataFrame
-        The long table of :func:`cocope_kit.analysis.responsibility_matrix`:
-        ``action_id, member_id, responsibility`` (``sole``, ``lead``,
-        ``shared``), optionally ``role``.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    members : pandas.DataFrame, optional
-        Rows of the ``member`` table. Columns are labelled with ``pseudonym``
-        (never ``name``) and coloured by role group; every member of the CoPs
-        that appear in ``matrix`` gets a column, also one without a step.
-        Without it, columns are labelled with ``member_id``.
-    actions : pandas.DataFrame, optional
-        Rows of the ``action`` table: rows are labelled with ``title`` in
-        this order, and steps without an owner get an empty row marked
-        "no owner". Without it, rows are the steps of ``matrix``.
-
-    Returns
-    -------
-    matplotlib Axes
-        One scatter collection per kind of responsibility, with gid
-        ``"responsibility:<kind>"``; its offsets are (member column, step row).
-    """
-    m = _need_frame(matrix, "matrix", ["action_id", "member_id", "responsibility"],
-                    "the table of analysis.responsibility_matrix")
-    bad = sorted(set(m["responsibility"].dropna().astype(str)) - set(st.RESPONSIBILITY_STYLE))
-    if bad:
-        raise UsageError(f"unknown responsibility {bad[0]!r}; one of: sole, lead, shared")
-    steps: list[str] = [str(a) for a in dict.fromkeys(m["action_id"].dropna())]
-    titles = {a: a for a in steps}
-    if actions is not None:
-        act = _need_frame(actions, "actions", ["action_id"], "the 'action' table")
-        act = act.dropna(subset=["action_id"]).drop_duplicates("action_id")
-        order = [str(a) for a in act["action_id"]]
-        steps = order + [a for a in steps if a not in set(order)]
-        titles.update(zip(act["action_id"].astype(str), _labels(act).astype(str), strict=True))
-    cols: list[str] = [str(p) for p in dict.fromkeys(m["member_id"].dropna())]
-    label = {c: c for c in cols}
-    role: dict[str, str] = {}
-    if "role" in m.columns:
-        role.update({str(k): str(v) for k, v in zip(m["member_id"], m["role"], strict=True)
-                     if pd.notna(v)})
-    if members is not None:
-        mem = _need_frame(members, "members", ["member_id", "pseudonym"], "the 'member' table")
-        mem = mem.dropna(subset=["member_id"]).drop_duplicates("member_id")
-        if "cop_id" in mem.columns:
-            cops = set(mem.loc[mem["member_id"].astype(str).isin(cols), "cop_id"].dropna())
-            mem = mem[mem["cop_id"].isin(cops) | mem["member_id"].astype(str).isin(cols)]
-        ids = [str(x) for x in mem["member_id"]]
-        cols = ids + [c for c in cols if c not in set(ids)]
-        label.update({str(k): str(v) for k, v in zip(mem["member_id"], mem["pseudonym"],
-                                                     strict=True) if pd.notna(v)})
-        if "role" in mem.columns:
-            role.update({str(k): str(v) for k, v in zip(mem["member_id"], mem["role"],
-                                                        strict=True) if pd.notna(v)})
-    n_s, n_m = len(steps), len(cols)
-    ax = st.new_ax(ax, (max(7.0, 1.05 * n_m + 5.5), max(3.6, 0.68 * n_s + 2.8)))
-    xi = {c: i for i, c in enumerate(cols)}
-    yi = {a: i for i, a in enumerate(steps)}
-    kinds = {}
-    for kind, sty in st.RESPONSIBILITY_STYLE.items():
-        sub = m[m["responsibility"].astype(str) == kind]
-        pts = [(xi[str(p)], yi[str(a)]) for a, p in zip(sub["action_id"], sub["member_id"],
-                                                        strict=True)
-               if str(a) in yi and str(p) in xi]
-        kinds[kind] = len(pts)
-        if not pts:
-            continue
-        xy = np.asarray(pts, dtype=float)
-        coll = ax.scatter(xy[:, 0], xy[:, 1], s=sty["size"], marker=sty["marker"],
-                          facecolors=sty["color"] if sty["filled"] else "white",
-                          edgecolors=sty["color"] if not sty["filled"] else st.BLACK,
-                          linewidths=3.0 if not sty["filled"] else 0.8, zorder=3,
-                          label=sty["label"])
-        coll.set_gid(f"responsibility:{kind}")
-
-    ax.set_xticks(range(n_m), [wrap(label[c], 16, 2) for c in cols])
-    owned = set(m["action_id"].astype(str))
-    ylabels = [wrap(titles.get(a, a), 34, 2) + ("" if a in owned else "\n(no owner)")
-               for a in steps]
-    ax.set_yticks(range(n_s), ylabels)
-    ax.xaxis.tick_top()
-    ax.tick_params(axis="x", labelsize=st.TICK_SIZE - 1, length=0, rotation=35)
-    for t in ax.get_xticklabels():
-        t.set_ha("left")
-        t.set_rotation_mode("anchor")
-    ax.tick_params(axis="y", labelsize=st.TICK_SIZE - 1, length=0)
-    for t, a in zip(ax.get_yticklabels(), steps, strict=True):
-        if a not in owned:
-            t.set_color(st.VERMILLION)
-    groups_present: list[str] = []
-    for t, c in zip(ax.get_xticklabels(), cols, strict=True):
-        if c in role:
-            g = role_group(role[c])
-            t.set_color(st.ROLE_COLORS[g])
-            t.set_fontweight("bold")
-            if g not in groups_present:
-                groups_present.append(g)
-    ax.set_xticks(np.arange(-0.5, n_m, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, n_s, 1), minor=True)
-    ax.grid(True, which="minor", color=st.LIGHT_GREY, linewidth=1.2)
-    ax.tick_params(which="minor", length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.set_xlim(-0.5, max(n_m, 1) - 0.5)
-    ax.set_ylim(max(n_s, 1) - 0.5, -0.5)
-
-    handles = [Line2D([], [], marker=sty["marker"], linestyle="none",
-                      markersize=np.sqrt(sty["size"]) * 0.8,
-                      markerfacecolor=sty["color"] if sty["filled"] else "white",
-                      markeredgecolor=sty["color"] if not sty["filled"] else st.BLACK,
-                      markeredgewidth=2.5 if not sty["filled"] else 0.8, label=sty["label"])
-               for kind, sty in st.RESPONSIBILITY_STYLE.items()]
-    handles += [Patch(color=st.ROLE_COLORS[g], label=f"{g} (label colour)")
-                for g in [g for g in st.ROLE_COLORS if g in groups_present]]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02),
-              ncol=min(len(handles), 4), fontsize=st.LEGEND_SIZE - 1, frameon=False)
-
-    per_member = m.groupby(m["member_id"].astype(str)).size()
-    idle = [label[c] for c in cols if c not in per_member.index]
-    shared_steps = int((m.groupby("action_id").size() >= 2).sum())
-    busiest = (f" Most steps: {label[per_member.idxmax()]} ({int(per_member.max())})."
-               if len(per_member) else "")
-    text = (f"Responsibility matrix of {n_s} step{'s' if n_s != 1 else ''} and {n_m} "
-            f"member{'s' if n_m != 1 else ''}: {kinds['sole']} sole owner"
-            f"{'s' if kinds['sole'] != 1 else ''}, {kinds['lead']} lead"
-            f"{'s' if kinds['lead'] != 1 else ''}, {kinds['shared']} shared "
-            f"responsibilit{'ies' if kinds['shared'] != 1 else 'y'}; {shared_steps} step"
-            f"{'s are' if shared_steps != 1 else ' is'} shared by two or more members."
-            + busiest)
-    if idle:
-        text += f" Without a step: {', '.join(idle)}."
-    no_owner = [titles.get(a, a) for a in steps if a not in owned]
-    if no_owner:
-        text += f" Steps without owner: {'; '.join(no_owner)}."
-    st.set_description(ax, text)
-    return ax
+from .responsibility import responsibility_matrix  # noqa: E402  (re-exported)

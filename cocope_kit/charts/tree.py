@@ -27,7 +27,7 @@ Examples
 2  be-gent:a3           done         2   left      1
 >>> fig = cop_tree(store, "be-gent", as_of="2026-06-30", language="en")
 >>> print(describe(fig))  # doctest: +ELLIPSIS
-CoP tree of "Samen in de klas" (Basisschool De Vlindertuin, Gent, BE) as of 2026-06-30. ...
+CoP tree of "Samen in de klas" (Basisschool De Vlindertuin, Gent, BE) as of 30 Jun 2026. ...
 """
 
 from __future__ import annotations
@@ -41,10 +41,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch, Polygon, Wedge
 
-from .. import analysis
 from ..errors import UsageError
 from ..i18n import Translator, reader_language, translator
-from ..schema import TEXT_DTYPE
 from . import _style as st
 from ._style import tint as _tint
 from ._style import wrap_text as wrap
@@ -57,219 +55,13 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
 }
 """Landscape paper sizes in inches; A4 is A3 scaled by 1/√2 (text scales with it)."""
 
-_TABLES = ("cop", "goal", "goal_measurement", "action", "action_owner", "action_dependency",
-           "member", "consent", "lesson")
-
 TRUNK_BROWN = "#6B4423"
 SIGN_CREAM = "#FFF8E7"
 VINE_COLOR = st.REDDISH_PURPLE
-PROGRESS_COLOR = st.VERMILLION
+PROGRESS_COLOR = st.BLUISH_GREEN  # progress is green, never the problem colour
 
 
-# ----------------------------------------------------------------------------- data
-def _read(store: object, table: str) -> pd.DataFrame:
-    reader = getattr(store, "read", None)
-    if not callable(reader):
-        raise UsageError("store must be a cocope_kit store (an object with read(table)), "
-                         f"got {type(store).__name__}; open one with cocope_kit.open_store(path)")
-    return reader(table)
-
-
-def _shown_members(members: pd.DataFrame, consent: pd.DataFrame) -> set:
-    """Members whose pseudonym may appear: consent given and, for students, assent given.
-
-    Anyone with a ``withdrawn`` or ``refused`` record is left out (DESIGN section 7).
-    """
-    c = consent.dropna(subset=["member_id"])
-    given = c[c["status"] == "given"]
-    with_consent = set(given.loc[given["kind"] == "consent", "member_id"])
-    with_assent = set(given.loc[given["kind"] == "assent", "member_id"])
-    out_ = set(c.loc[c["status"].isin(["withdrawn", "refused"]), "member_id"])
-    shown = set()
-    for mid, role in zip(members["member_id"], members["role"], strict=True):
-        if mid in out_ or mid not in with_consent:
-            continue
-        if role == "student" and mid not in with_assent:
-            continue
-        shown.add(mid)
-    return shown
-
-
-def cop_tree_data(store: object, cop_id: str, *, as_of: object = None) -> dict[str, pd.DataFrame]:
-    """Every table the CoP tree of one CoP is drawn from.
-
-    Reads the store only through ``store.read(table)`` and computes with
-    :func:`cocope_kit.analysis.goal_progress`,
-    :func:`~cocope_kit.analysis.step_status` and
-    :func:`~cocope_kit.analysis.plan_indicators`; the rest is joins and
-    ordering.
-
-    Parameters
-    ----------
-    store : Store
-        An open store (anything with ``read(table) -> DataFrame``).
-    cop_id : str
-        The CoP to draw.
-    as_of : date-like, optional
-        The day the tree shows: measurements and lessons up to this day
-        count, and steps are overdue when due before it. Default: today, with
-        all measurements and lessons.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        ``cop``
-            One row: ``cop_id, name, school, country, language, cycle, as_of``.
-        ``goal``
-            The trunk, one row per goal of the CoP (usually one), by
-            ``agreed_on``: ``goal_id, statement, indicator, unit, direction,
-            baseline, target, deadline, agreed_on`` and, from
-            ``goal_progress``, ``latest_value, latest_on, progress, on_track,
-            days_left``.
-        ``steps``
-            The branches, one row per step, ordered by ``start_on``, ``due_on``,
-            ``action_id`` (lower branches start earlier): ``action_id, goal_id,
-            title, start_on, due_on, done_on, status, overdue, days_late``
-            (from ``step_status``), ``display_status`` (``overdue`` for an
-            overdue step, else ``status``), ``n_owners`` (everyone responsible;
-            the branch's thickness), ``lead`` (pseudonym of the sole owner or
-            lead), ``owners`` (pseudonyms, lead first), ``hidden_owners``
-            (owners whose pseudonym is not shown because their consent, or a
-            student's assent, is not given), ``rank`` (0, 1, ... in this
-            order), ``side`` (``left`` for even ranks, ``right`` for odd) and
-            ``level`` (height on its side, 0 = lowest).
-        ``links``
-            Pairs of steps that share at least one owner (their branches are
-            joined by a vine): ``action_id, other_action_id, shared_owners``.
-        ``fruits``
-            One row per fruit: ``fruit_id, kind, title, text, goal_id,
-            progress, latest_value, created_on``. A goal with a measurement
-            gives a fruit of kind ``progress`` (``fruit_id`` =
-            ``progress:<goal_id>``); each lesson (meeting 3) gives a fruit of
-            its kind (success, challenge, unexpected_benefit, side_effect,
-            insight, resource), ordered by ``created_on``.
-        ``plan``
-            ``plan_indicators`` of the CoP (no rows when it has no steps).
-
-    Raises
-    ------
-    UsageError
-        If ``store`` has no ``read`` or ``cop_id`` is not in the store.
-    """
-    tables = {t: _read(store, t) for t in _TABLES}
-    cops = tables["cop"]
-    row = cops[cops["cop_id"] == cop_id]
-    if row.empty:
-        known = ", ".join(sorted(cops["cop_id"].dropna().astype(str))) or "none"
-        raise UsageError(f"cop_id {cop_id!r} is not in the store; CoPs in it: {known}")
-    day = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of).normalize()
-    if pd.isna(day):
-        raise UsageError(f"as_of needs a date such as '2026-06-30', got {as_of!r}")
-
-    cop = row[["cop_id", "name", "school", "country", "language", "cycle"]].reset_index(drop=True)
-    cop["as_of"] = pd.Series([day], dtype="datetime64[ns]")
-
-    # trunk
-    goals = tables["goal"]
-    goals = goals[goals["cop_id"] == cop_id].sort_values(["agreed_on", "goal_id"],
-                                                         na_position="last", kind="mergesort")
-    meas = tables["goal_measurement"]
-    meas = meas[meas["goal_id"].isin(goals["goal_id"])]
-    prog = analysis.goal_progress(goals, meas, as_of=as_of)
-    goal = goals[["goal_id", "statement", "indicator", "unit", "direction", "baseline", "target",
-                  "deadline", "agreed_on"]].merge(
-        prog[["goal_id", "latest_value", "latest_on", "progress", "on_track", "days_left"]],
-        on="goal_id", how="left").reset_index(drop=True)
-
-    # branches
-    act = tables["action"]
-    act = act[act["cop_id"] == cop_id].sort_values(["start_on", "due_on", "action_id"],
-                                                   na_position="last", kind="mergesort")
-    act = act.reset_index(drop=True)
-    status = analysis.step_status(act, as_of=day)
-    steps = act[["action_id", "goal_id", "title", "start_on", "due_on", "done_on"]].merge(
-        status, on="action_id", how="left")
-    steps["display_status"] = pd.Series(
-        [st.display_status(s, o) for s, o in zip(steps["status"], steps["overdue"], strict=True)],
-        dtype=TEXT_DTYPE)
-    owners = tables["action_owner"]
-    owners = owners[owners["action_id"].isin(act["action_id"])]
-    members = tables["member"]
-    members = members[members["cop_id"] == cop_id]
-    shown = _shown_members(members, tables["consent"])
-    pseud = dict(zip(members["member_id"], members["pseudonym"], strict=True))
-    rm = analysis.responsibility_matrix(act, owners) if len(act) else pd.DataFrame(
-        columns=["action_id", "member_id", "responsibility"])
-    owner_sets: dict[str, list[str]] = {a: [] for a in act["action_id"]}
-    leads: dict[str, str] = {}
-    hidden: dict[str, int] = {a: 0 for a in act["action_id"]}
-    shown_names: dict[str, list[str]] = {a: [] for a in act["action_id"]}
-    rank_resp = {"sole": 0, "lead": 0, "shared": 1}
-    rm = rm.assign(_r=rm["responsibility"].map(rank_resp)).sort_values(
-        ["action_id", "_r", "member_id"], kind="mergesort")
-    for a, mid, resp in zip(rm["action_id"], rm["member_id"], rm["responsibility"], strict=True):
-        owner_sets[a].append(mid)
-        if mid in shown and pd.notna(pseud.get(mid)):
-            shown_names[a].append(str(pseud[mid]))
-            if resp in ("sole", "lead") and a not in leads:
-                leads[a] = str(pseud[mid])
-        else:
-            hidden[a] += 1
-    ids = list(act["action_id"])
-    n = len(ids)
-    steps["n_owners"] = np.array([len(owner_sets[a]) for a in ids], dtype="int64")
-    steps["lead"] = pd.Series([leads.get(a) for a in ids], dtype=TEXT_DTYPE)
-    steps["owners"] = pd.Series([", ".join(shown_names[a]) or None for a in ids],
-                                dtype=TEXT_DTYPE)
-    steps["hidden_owners"] = np.array([hidden[a] for a in ids], dtype="int64")
-    steps["rank"] = np.arange(n, dtype="int64")
-    steps["side"] = pd.Series(["left" if i % 2 == 0 else "right" for i in range(n)],
-                              dtype=TEXT_DTYPE)
-    steps["level"] = np.arange(n, dtype="int64") // 2
-
-    # vines between branches with a common owner
-    pairs = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            common = set(owner_sets[ids[i]]) & set(owner_sets[ids[j]])
-            if common:
-                pairs.append((ids[i], ids[j], len(common)))
-    links = pd.DataFrame({
-        "action_id": pd.Series([p[0] for p in pairs], dtype=TEXT_DTYPE),
-        "other_action_id": pd.Series([p[1] for p in pairs], dtype=TEXT_DTYPE),
-        "shared_owners": np.array([p[2] for p in pairs], dtype="int64"),
-    })
-
-    # fruits
-    rows = []
-    for g in goal.itertuples(index=False):
-        if pd.notna(g.latest_value):
-            rows.append({"fruit_id": f"progress:{g.goal_id}", "kind": "progress",
-                         "title": "Progress towards the target", "text": None,
-                         "goal_id": g.goal_id, "progress": g.progress,
-                         "latest_value": g.latest_value, "created_on": g.latest_on})
-    lessons = tables["lesson"]
-    lessons = lessons[lessons["cop_id"] == cop_id]
-    if as_of is not None:
-        lessons = lessons[lessons["created_on"].isna() | (lessons["created_on"] <= day)]
-    lessons = lessons.sort_values(["created_on", "lesson_id"], na_position="last",
-                                  kind="mergesort")
-    for les in lessons.itertuples(index=False):
-        rows.append({"fruit_id": les.lesson_id, "kind": les.kind, "title": les.title,
-                     "text": les.text, "goal_id": None, "progress": np.nan,
-                     "latest_value": np.nan, "created_on": les.created_on})
-    fruits = pd.DataFrame(rows, columns=["fruit_id", "kind", "title", "text", "goal_id",
-                                         "progress", "latest_value", "created_on"])
-    for c in ("fruit_id", "kind", "title", "text", "goal_id"):
-        fruits[c] = fruits[c].astype(object).where(fruits[c].notna(), None).astype(TEXT_DTYPE)
-    fruits["progress"] = fruits["progress"].astype(float)
-    fruits["latest_value"] = fruits["latest_value"].astype(float)
-    fruits["created_on"] = pd.to_datetime(fruits["created_on"]).astype("datetime64[ns]")
-
-    plan = (analysis.plan_indicators(act, owners, tables["action_dependency"], members)
-            if len(act) else analysis.plan_indicators(act, owners, tables["action_dependency"]))
-    return {"cop": cop, "goal": goal, "steps": steps.reset_index(drop=True), "links": links,
-            "fruits": fruits, "plan": plan.reset_index(drop=True)}
+from .tree_data import _TABLES, cop_tree_data  # noqa: E402, F401  (re-exported)
 
 
 # ----------------------------------------------------------------------------- drawing helpers
@@ -304,12 +96,23 @@ def _bezier(p0, p1, p2, k: int = 40) -> np.ndarray:
             + t ** 2 * np.asarray(p2))
 
 
-def _progress_phrase(g: Mapping, tr: Translator) -> str:
+def _deadline_passed(g: Mapping, as_of: object) -> bool:
+    """True when the goal's deadline lies before the day the tree is seen from."""
+    d, day = g.get("deadline"), as_of
+    if d is None or day is None or pd.isna(d) or pd.isna(day):
+        return False
+    return pd.Timestamp(day).normalize() > pd.Timestamp(d).normalize()
+
+
+def _progress_phrase(g: Mapping, tr: Translator, as_of: object = None) -> str:
     p = g.get("progress")
     if p is None or pd.isna(p):
         return tr.gettext("progress cannot be judged (target equals baseline)")
     if p >= 1:
         return tr.gettext("target reached ({share} of the way)").format(share=tr.percent(p))
+    if _deadline_passed(g, as_of):
+        return tr.gettext("deadline passed: target not reached ({share} of the way)").format(
+            share=tr.percent(max(float(p), 0.0)))
     if p < 0:
         return tr.gettext("moved away from the target ({share} of the way)").format(
             share=tr.percent(p))
@@ -655,9 +458,10 @@ class _Tree:
                           alpha=0.9))
         unit = f" {g['unit']}" if pd.notna(g.get("unit")) else ""
         track = g.get("on_track")
-        track_text = ("" if track is None or pd.isna(track)
+        as_of = self.cop.get("as_of")
+        track_text = ("" if track is None or pd.isna(track) or _deadline_passed(g, as_of)
                       else tr.gettext("on track") if bool(track) else tr.gettext("behind schedule"))
-        lines = [_progress_phrase(g, tr),
+        lines = [_progress_phrase(g, tr, as_of),
                  tr.gettext("now {value} ({date})").format(
                      value=_num(fr.get("latest_value"), tr) + unit,
                      date=_date(fr.get("created_on"), tr)),
@@ -837,7 +641,7 @@ def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
     head = tr.gettext('CoP tree of "{name}"').format(name=name) + (f" ({where})" if where else "")
     if pd.notna(cop.get("as_of")):
         head += " " + tr.gettext("as of {date}").format(
-            date=f"{pd.Timestamp(cop['as_of']):%Y-%m-%d}")
+            date=_date(cop['as_of'], tr))
     out = [head + "."]
     if len(goals):
         for g in goals.to_dict("records"):
@@ -848,14 +652,14 @@ def _tree_description(cop, goals, steps, links, fruits, tr: Translator) -> str:
                 target=_num(g.get("target"), tr) + unit)
             if pd.notna(g.get("deadline")):
                 s += " " + tr.gettext("by {date}").format(
-                    date=f"{pd.Timestamp(g['deadline']):%Y-%m-%d}")
+                    date=_date(g['deadline'], tr))
             s += "."
             if pd.notna(g.get("latest_value")):
                 s += " " + tr.gettext("Latest value {value} on {date}: {phrase}").format(
                     value=_num(g["latest_value"], tr) + unit,
-                    date=f"{pd.Timestamp(g['latest_on']):%Y-%m-%d}",
-                    phrase=_progress_phrase(g, tr))
-                if pd.notna(g.get("on_track")):
+                    date=_date(g['latest_on'], tr),
+                    phrase=_progress_phrase(g, tr, cop.get("as_of")))
+                if pd.notna(g.get("on_track")) and not _deadline_passed(g, cop.get("as_of")):
                     s += ", " + (tr.gettext("on track") if bool(g["on_track"])
                                  else tr.gettext("behind schedule"))
                 s += "."
