@@ -51,14 +51,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from html import escape
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .disclosure import Disclosure
 from .errors import UsageError
+from .i18n import LANGUAGES
 from .report_common import (
     BASE_CSS,
     CROSS_COP_CHARTS,
@@ -71,9 +70,9 @@ from .report_common import (
     _safe,
     fmt,
 )
-from .report_cop import _cop_report
+from .report_cop import group_report_model
 from .report_cross import _shown_cops, build_cross, cross_cop_tables, cross_document
-from .report_sections import declare_populations
+from .report_model import Paragraph, render_html
 
 __all__ = ["BASE_CSS", "CROSS_COP_CHARTS", "CROSS_COP_ROWS", "SUPPORTED_LANGUAGES",
            "cross_cop_tables", "fmt", "report_html", "write_report", "write_reports"]
@@ -84,14 +83,18 @@ _ = _shown_cops  # re-exported for the tests of the row limit
 def _check_args(min_cell: object, language: object, names: object) -> None:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise UsageError(f"min_cell must be a whole number of at least 1, got {min_cell!r}")
-    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", language):
+    if language is not None and (not isinstance(language, str) or not re.fullmatch(
+            r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", language)):
         raise UsageError(f"language must be a language code such as 'en', got {language!r}")
+    if language is not None and language.split("-")[0] not in LANGUAGES:
+        raise UsageError(f"language {language!r} is not available; one of "
+                         f"{', '.join(LANGUAGES)}")
     if not isinstance(names, bool):
         raise UsageError(f"names must be True or False, got {names!r}")
 
 
 def report_html(store: object, *, cop_id: str | None = None, names: bool = False,
-                min_cell: int = 5, language: str = "en", as_of: object = None) -> str:
+                min_cell: int = 5, language: str | None = None, as_of: object = None) -> str:
     """The HTML text of the report :func:`write_report` writes (same parameters, no file)."""
     import matplotlib
 
@@ -101,6 +104,10 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
     _check_args(min_cell, language, names)
     if cop_id is not None and not isinstance(cop_id, str):
         raise UsageError(f"cop_id must be a CoP id (text) or None, got {cop_id!r}")
+    lang = None if language is None else language.split("-")[0]
+    if cop_id is not None:  # the group itself: group view first, appendix collapsed
+        return render_html(group_report_model(store, cop_id, as_of=as_of, language=lang,
+                                              names=names, min_cell=int(min_cell)))
     try:
         day = pd.Timestamp(as_of if as_of is not None else _dt.date.today()).normalize()
     except (ValueError, TypeError) as e:
@@ -110,29 +117,20 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
     waves = _safe(lambda: analysis.wave_order(t["response"])) or []
     doc = _Doc()
     doc.waves = waves
-    with matplotlib.rc_context(RC_PARAMS):
-        if cop_id is None:  # outside readers: collect every table, decide, then render
-            doc.disclosure, doc.published = cross_document(t, as_of=day, k=k, register=register,
-                                                           waves=waves)
-            title, sub = build_cross(doc, t, as_of=day)
-            audience = ("For readers outside the school: numbers about fewer than "
-                        f"{k} people are hidden.")
-        else:  # the group itself: one pass, nothing suppressed against each other
-            doc.disclosure = Disclosure("group", k, register=register)
-            declare_populations(doc.disclosure, t)
-            title, sub = _cop_report(doc, t, cop_id, as_of=day)
-            audience = "For the CoP itself: keep it within the CoP."
-    left_out = _left_out_text(register, k if cop_id is None else None)
-    notes = [f'<p class="privacy">{escape(left_out)} {escape(audience)} '
-             + escape("People are shown by pseudonym." if not names else
-                      "This copy shows real names: it holds personal data; do not share it.")
-             + "</p>"]
-    if language not in SUPPORTED_LANGUAGES:
-        notes.append(f'<p class="lang-note" lang="en">The report texts are not yet translated '
-                     f"into {escape(language)}; this report is in English.</p>")
-    header = (f"<h1>{escape(title)}</h1><p class=\"lead\">{escape(sub)} · as of "
-              f"{day.date()}</p>{''.join(notes)}")
-    return _page(title, doc, header, "en")
+    with matplotlib.rc_context(RC_PARAMS):  # outside readers: collect every table, decide, render
+        doc.disclosure, doc.published = cross_document(t, as_of=day, k=k, register=register,
+                                                       waves=waves)
+        title, sub = build_cross(doc, t, as_of=day)
+    audience = ("For readers outside the school: numbers about fewer than "
+                f"{k} people are hidden.")
+    left_out = _left_out_text(register, k)
+    notes = [Paragraph(f"{left_out} {audience} " + ("People are shown by pseudonym." if not names
+                       else "This copy shows real names: it holds personal data; do not share "
+                            "it."), "privacy")]
+    if lang not in (None, "en"):
+        notes.append(Paragraph("The cross-CoP report is written for evaluators and is in "
+                               f"English only; the per-CoP reports are in {lang}.", "lang-note"))
+    return _page(title, doc, notes, "en", subtitle=f"{sub} · as of {day.date()}")
 
 
 def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = None,
