@@ -5,11 +5,15 @@ SVG images, the style sheet is inline, and nothing is loaded from elsewhere
 (no script, no web font, no CDN), so the file opens offline, can be mailed,
 and prints cleanly to PDF from a browser.
 
-* With ``cop_id`` the report follows the CoP tree: the **trunk** (the shared
-  goal and its SMART check), the **branches** (the action plan: Gantt chart,
-  progress, who does what) and the **fruits** (goal attainment, participation
-  and voice, the level of working together, survey results with reliability,
-  interview themes, lessons, value-creation stories), with the tree picture.
+* With ``cop_id`` it is the group's report for meeting 3, in the CoP's language
+  (:mod:`cocope_kit.report_group`): first the **group view** -- "At a glance"
+  with sentences computed from the data, the CoP tree, the goal, participation
+  and voice, working together, what people said, lessons, value stories and
+  "does this match your experience?" -- then the **technical appendix**,
+  collapsed on screen and on its own pages in print (the trunk, branches and
+  fruits in detail: reliability, tests and effect sizes, coder agreement, full
+  tables, method notes). :func:`cocope_kit.report_handout.write_handout` draws
+  the group view as a 2-page A4 hand-out.
 * Without ``cop_id`` it is the evaluators' report: every CoP side by side, by
   country and by role group.
 
@@ -30,8 +34,9 @@ Privacy by default (DESIGN section 7)
 The code lives in :mod:`cocope_kit.report_common` (document builder, styles),
 :mod:`cocope_kit.report_sections` (the fruits), :mod:`cocope_kit.report_cop`
 and :mod:`cocope_kit.report_cross`; this module is the public entry.
-* All text from the store is escaped with :func:`html.escape`; links are shown
-  as text, never followed.
+Pages are a report model (:mod:`cocope_kit.report_model`) rendered with one
+Jinja2 base template (autoescape on), so all text from the store is escaped;
+links are shown as text, never followed.
 
 Examples
 --------
@@ -42,7 +47,7 @@ Examples
 >>> path = write_report(store, pathlib.Path(tempfile.mkdtemp()) / "gent.html",
 ...                     cop_id="be-gent", as_of="2026-06-30")
 >>> text = path.read_text(encoding="utf-8")
->>> '<html lang="en">' in text, "<script" in text, 'id="fruits"' in text
+>>> '<html lang="nl">' in text, "<script" in text, 'id="fruits"' in text
 (True, False, True)
 """
 
@@ -134,7 +139,7 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
 
 
 def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = None,
-                 names: bool = False, min_cell: int = 5, language: str = "en",
+                 names: bool = False, min_cell: int = 5, language: str | None = None,
                  as_of: object = None) -> Path:
     """Write one self-contained HTML report and return its path.
 
@@ -150,9 +155,10 @@ def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = 
         Show real names instead of pseudonyms (personal data!).
     min_cell : int, default 5
         Smallest group shown in tables grouped by role group.
-    language : str, default "en"
-        Report language; only English texts exist yet, other codes get English
-        with a note.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        Language of the per-CoP report; default the CoP's language (its
+        ``language`` column; English when the kit has no texts in it). The
+        cross-CoP report for evaluators is in English.
     as_of : date-like, optional
         Day the status of the plan and goals is seen from (default today).
 

@@ -25,7 +25,7 @@ from .report_sections import (
     _fruit_working_together,
 )
 
-__all__ = ["cop_tables", "group_report_model"]
+__all__ = ["cop_tables", "group_parts", "group_report_model"]
 
 
 def _cop_report(doc: _Doc, t: dict, cop_id: str, *, as_of: pd.Timestamp) -> tuple[str, str]:
@@ -147,6 +147,15 @@ def group_report_model(store: object, cop_id: str, *, as_of: object = None,
     >>> r.language, r.sections[0].title, len(r.sections[0].headline)
     ('de', 'Auf einen Blick', 6)
     """
+    return group_parts(store, cop_id, as_of=as_of, language=language, names=names,
+                       min_cell=min_cell)[0]
+
+
+def group_parts(store: object, cop_id: str, *, as_of: object = None,
+                language: str | None = None, names: bool = False,
+                min_cell: int = 5) -> tuple[Report, dict]:
+    """:func:`group_report_model` and the tables of the group view
+    (:func:`cocope_kit.report_group.group_data`), for the hand-out."""
     import datetime as _dt
 
     import matplotlib
@@ -212,7 +221,7 @@ def group_report_model(store: object, cop_id: str, *, as_of: object = None,
                                                                date=tr.date(day, "long")),
                   notes=[Paragraph(privacy, "privacy")], sections=sections,
                   appendix=list(doc.parts), footnotes=list(doc.footnotes), labels=labels,
-                  css=_CSS, appendix_lang=None if tr.language == "en" else "en")
+                  css=_CSS, appendix_lang=None if tr.language == "en" else "en"), data
 
 
 def cop_tables(store: object, cop_id: str, *, as_of: object = None) -> dict[str, pd.DataFrame]:
