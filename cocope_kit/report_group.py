@@ -138,7 +138,7 @@ def _steps_sentence(d: GroupData, tr: Translator) -> str:
         return _("Action plan: not collected yet.")
     n, done, late = int(p["steps"]), int(p["done"]), int(p["overdue"])
     if done == n:
-        text = tr.ngettext("The one step of the plan is done.",
+        text = tr.ngettext("{n} of {n} step of the plan is done.",
                            "All {n} steps of the plan are done.", n).format(n=n)
     else:
         text = tr.ngettext("{done} of {n} step of the plan is done.",
@@ -184,8 +184,8 @@ def _voice_sentence(d: GroupData, tr: Translator) -> str | None:
         return _("There are no students in this CoP, so no student voice could be heard in "
                  "the meetings.")
     s = st.iloc[0]
-    return _("Students were {m} of the {n} members ({pm}) and made {c} of the {t} "
-             "contributions in the meetings ({pc}).").format(
+    return _("Students were {m} of {n} members ({pm}) and made {c} of {t} contributions "
+             "in the meetings ({pc}).").format(
         m=int(s["members"]), n=int(shares["members"].sum()), pm=tr.percent(s["share_of_members"]),
         c=_n(tr, s["contributions"]), t=_n(tr, total), pc=tr.percent(s["share_of_contributions"]))
 
