@@ -159,6 +159,9 @@ class _Doc:
             out = self.published.get(name)
         else:
             df = _safe(compute) if callable(compute) else compute
+            pop = declare.get("population")
+            if df is None and pop is not None and pop not in self.disclosure.populations:
+                return None  # nothing collected about anyone (a CoP without surveys)
             self.disclosure.add(name, df, **declare)
             if self.collecting:  # the first pass only collects: nothing of it is shown
                 out = pd.DataFrame() if df is None else df.assign(**{MARK_COLUMN: ""})

@@ -162,7 +162,7 @@ def _people_sentence(d: GroupData, tr: Translator) -> str:
     from .analysis import enrich
 
     groups = enrich(mem[["member_id", "cop_id", "role"]])["role_group"].value_counts()
-    parts = [f"{int(k)} {_(ROLE_GROUPS.get(g, ROLE_GROUPS['other']))}" for g, k in groups.items()]
+    parts = [_role_count(str(g), int(k), tr) for g, k in groups.items()]
     text = tr.ngettext("{n} person took part ({who}).", "{n} people took part ({who}).",
                        len(mem)).format(n=len(mem), who=", ".join(parts))
     ret = _first(d.get("retention"))
@@ -171,6 +171,17 @@ def _people_sentence(d: GroupData, tr: Translator) -> str:
                                   "{k} came to all three meetings.",
                                   int(ret["all_three"])).format(k=int(ret["all_three"]))
     return text
+
+
+def _role_count(group: str, k: int, tr: Translator) -> str:
+    """``"1 student"``, ``"2 students"`` in the reader's language."""
+    if group == "professional":
+        return tr.ngettext("{k} professional", "{k} professionals", k).format(k=k)
+    if group == "student":
+        return tr.ngettext("{k} student", "{k} students", k).format(k=k)
+    if group == "family":
+        return tr.ngettext("{k} family member", "{k} family members", k).format(k=k)
+    return tr.ngettext("{k} other", "{k} others", k).format(k=k)
 
 
 def _voice_sentence(d: GroupData, tr: Translator) -> str | None:
