@@ -22,7 +22,7 @@ Examples
 >>> for s in headline(store, "at-graz", as_of="2026-06-30", language="en")[:2]:
 ...     print(s)
 The goal is reached: from 14 to 5 incidents per month, the target was 6.
-All 8 steps of the plan are done.
+7 of 8 steps of the plan are done. 7 of them were finished by their due date.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ __all__ = [
     "Table",
     "TEMPLATE",
     "figure_from_chart",
+    "find_table",
     "frame",
     "render_html",
 ]
@@ -286,3 +287,32 @@ def frame(table: Table):
             labels[i] = f"{lab} ({table.keys[i]})"
         seen = {**seen, lab: i}
     return pd.DataFrame(table.rows, columns=labels)
+
+
+def find_table(report: Report, table_id: str) -> Table:
+    """The :class:`Table` with id ``table_id`` anywhere in ``report`` (group view or appendix).
+
+    Raises
+    ------
+    KeyError
+        No table has this id; the message lists the ids there are.
+
+    >>> r = Report("en", "T", sections=[Section("s", "S", blocks=[
+    ...     Table("t-a", "A", ["x"], ["X"], [["1"]])])])
+    >>> find_table(r, "t-a").caption
+    'A'
+    """
+    found: dict[str, Table] = {}
+
+    def walk(blocks: Sequence) -> None:
+        for b in blocks:
+            if isinstance(b, Table):
+                found.setdefault(b.id, b)
+            elif isinstance(b, Section):
+                walk(b.blocks)
+
+    walk([*report.sections, *report.appendix])
+    if table_id not in found:
+        raise KeyError(f"no table {table_id!r} in this report; there are: "
+                       f"{', '.join(sorted(found))}")
+    return found[table_id]
