@@ -126,9 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--names", action="store_true", help="show real names (personal data!)")
     s.add_argument("--min-cell", type=int, default=5,
                    help="hide groups smaller than this in tables by role group (default 5)")
-    s.add_argument("--language", default="en",
-                   help="report language (default en; others fall back to English for now)")
+    s.add_argument("--language", choices=("en", "de", "nl", "pt", "sk"),
+                   help="language of the per-CoP report (default: the CoP's language); the "
+                   "cross-CoP report is in English")
     s.add_argument("--as-of", help="day the plan and goals are seen from (YYYY-MM-DD; default today)")
+    s.add_argument("--handout", type=Path, metavar="FILE.pdf",
+                   help="with --cop: also write a 2-page A4 hand-out of the group view (PDF)")
 
     s = sub.add_parser("forget", help="erase a person everywhere (consent withdrawn), keep an audit entry",
                        description="Erase one member (consent or assent withdrawn): their rows, "
@@ -559,14 +562,21 @@ def _cmd_report(a) -> int:
     if a.out_dir is not None:
         if a.cop is not None:
             raise UsageError("--cop goes with --out, not with --out-dir (which writes every CoP)")
+        if a.handout is not None:
+            raise UsageError("--handout goes with --cop and --out (one CoP's group view)")
         paths = write_reports(store, a.out_dir, **kw)
     else:
+        if a.handout is not None and a.cop is None:
+            raise UsageError("--handout goes with --cop (the hand-out is one CoP's group view)")
         paths = [write_report(store, a.out, cop_id=a.cop, **kw)]
     for path in paths:
         print(f"wrote report {path}")
-    if a.language != "en":
-        print(f"note: report texts are not yet translated into {a.language}; written in English",
-              file=sys.stderr)
+    if a.handout is not None:
+        from .report_handout import write_handout
+
+        out = write_handout(store, a.cop, a.handout, as_of=a.as_of, language=a.language,
+                            names=a.names)
+        print(f"wrote hand-out {out}")
     return EXIT_OK
 
 

@@ -5,11 +5,15 @@ SVG images, the style sheet is inline, and nothing is loaded from elsewhere
 (no script, no web font, no CDN), so the file opens offline, can be mailed,
 and prints cleanly to PDF from a browser.
 
-* With ``cop_id`` the report follows the CoP tree: the **trunk** (the shared
-  goal and its SMART check), the **branches** (the action plan: Gantt chart,
-  progress, who does what) and the **fruits** (goal attainment, participation
-  and voice, the level of working together, survey results with reliability,
-  interview themes, lessons, value-creation stories), with the tree picture.
+* With ``cop_id`` it is the group's report for meeting 3, in the CoP's language
+  (:mod:`cocope_kit.report_group`): first the **group view** -- "At a glance"
+  with sentences computed from the data, the CoP tree, the goal, participation
+  and voice, working together, what people said, lessons, value stories and
+  "does this match your experience?" -- then the **technical appendix**,
+  collapsed on screen and on its own pages in print (the trunk, branches and
+  fruits in detail: reliability, tests and effect sizes, coder agreement, full
+  tables, method notes). :func:`cocope_kit.report_handout.write_handout` draws
+  the group view as a 2-page A4 hand-out.
 * Without ``cop_id`` it is the evaluators' report: every CoP side by side, by
   country and by role group.
 
@@ -30,8 +34,9 @@ Privacy by default (DESIGN section 7)
 The code lives in :mod:`cocope_kit.report_common` (document builder, styles),
 :mod:`cocope_kit.report_sections` (the fruits), :mod:`cocope_kit.report_cop`
 and :mod:`cocope_kit.report_cross`; this module is the public entry.
-* All text from the store is escaped with :func:`html.escape`; links are shown
-  as text, never followed.
+Pages are a report model (:mod:`cocope_kit.report_model`) rendered with one
+Jinja2 base template (autoescape on), so all text from the store is escaped;
+links are shown as text, never followed.
 
 Examples
 --------
@@ -42,7 +47,7 @@ Examples
 >>> path = write_report(store, pathlib.Path(tempfile.mkdtemp()) / "gent.html",
 ...                     cop_id="be-gent", as_of="2026-06-30")
 >>> text = path.read_text(encoding="utf-8")
->>> '<html lang="en">' in text, "<script" in text, 'id="fruits"' in text
+>>> '<html lang="nl">' in text, "<script" in text, 'id="fruits"' in text
 (True, False, True)
 """
 
@@ -51,14 +56,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from html import escape
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .disclosure import Disclosure
 from .errors import UsageError
+from .i18n import LANGUAGES
 from .report_common import (
     BASE_CSS,
     CROSS_COP_CHARTS,
@@ -71,9 +75,9 @@ from .report_common import (
     _safe,
     fmt,
 )
-from .report_cop import _cop_report
+from .report_cop import group_report_model
 from .report_cross import _shown_cops, build_cross, cross_cop_tables, cross_document
-from .report_sections import declare_populations
+from .report_model import Paragraph, render_html
 
 __all__ = ["BASE_CSS", "CROSS_COP_CHARTS", "CROSS_COP_ROWS", "SUPPORTED_LANGUAGES",
            "cross_cop_tables", "fmt", "report_html", "write_report", "write_reports"]
@@ -84,14 +88,18 @@ _ = _shown_cops  # re-exported for the tests of the row limit
 def _check_args(min_cell: object, language: object, names: object) -> None:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise UsageError(f"min_cell must be a whole number of at least 1, got {min_cell!r}")
-    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", language):
+    if language is not None and (not isinstance(language, str) or not re.fullmatch(
+            r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", language)):
         raise UsageError(f"language must be a language code such as 'en', got {language!r}")
+    if language is not None and language.split("-")[0] not in LANGUAGES:
+        raise UsageError(f"language {language!r} is not available; one of "
+                         f"{', '.join(LANGUAGES)}")
     if not isinstance(names, bool):
         raise UsageError(f"names must be True or False, got {names!r}")
 
 
 def report_html(store: object, *, cop_id: str | None = None, names: bool = False,
-                min_cell: int = 5, language: str = "en", as_of: object = None) -> str:
+                min_cell: int = 5, language: str | None = None, as_of: object = None) -> str:
     """The HTML text of the report :func:`write_report` writes (same parameters, no file)."""
     import matplotlib
 
@@ -101,6 +109,10 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
     _check_args(min_cell, language, names)
     if cop_id is not None and not isinstance(cop_id, str):
         raise UsageError(f"cop_id must be a CoP id (text) or None, got {cop_id!r}")
+    lang = None if language is None else language.split("-")[0]
+    if cop_id is not None:  # the group itself: group view first, appendix collapsed
+        return render_html(group_report_model(store, cop_id, as_of=as_of, language=lang,
+                                              names=names, min_cell=int(min_cell)))
     try:
         day = pd.Timestamp(as_of if as_of is not None else _dt.date.today()).normalize()
     except (ValueError, TypeError) as e:
@@ -110,33 +122,24 @@ def report_html(store: object, *, cop_id: str | None = None, names: bool = False
     waves = _safe(lambda: analysis.wave_order(t["response"])) or []
     doc = _Doc()
     doc.waves = waves
-    with matplotlib.rc_context(RC_PARAMS):
-        if cop_id is None:  # outside readers: collect every table, decide, then render
-            doc.disclosure, doc.published = cross_document(t, as_of=day, k=k, register=register,
-                                                           waves=waves)
-            title, sub = build_cross(doc, t, as_of=day)
-            audience = ("For readers outside the school: numbers about fewer than "
-                        f"{k} people are hidden.")
-        else:  # the group itself: one pass, nothing suppressed against each other
-            doc.disclosure = Disclosure("group", k, register=register)
-            declare_populations(doc.disclosure, t)
-            title, sub = _cop_report(doc, t, cop_id, as_of=day)
-            audience = "For the CoP itself: keep it within the CoP."
-    left_out = _left_out_text(register, k if cop_id is None else None)
-    notes = [f'<p class="privacy">{escape(left_out)} {escape(audience)} '
-             + escape("People are shown by pseudonym." if not names else
-                      "This copy shows real names: it holds personal data; do not share it.")
-             + "</p>"]
-    if language not in SUPPORTED_LANGUAGES:
-        notes.append(f'<p class="lang-note" lang="en">The report texts are not yet translated '
-                     f"into {escape(language)}; this report is in English.</p>")
-    header = (f"<h1>{escape(title)}</h1><p class=\"lead\">{escape(sub)} · as of "
-              f"{day.date()}</p>{''.join(notes)}")
-    return _page(title, doc, header, "en")
+    with matplotlib.rc_context(RC_PARAMS):  # outside readers: collect every table, decide, render
+        doc.disclosure, doc.published = cross_document(t, as_of=day, k=k, register=register,
+                                                       waves=waves)
+        title, sub = build_cross(doc, t, as_of=day)
+    audience = ("For readers outside the school: numbers about fewer than "
+                f"{k} people are hidden.")
+    left_out = _left_out_text(register, k)
+    notes = [Paragraph(f"{left_out} {audience} " + ("People are shown by pseudonym." if not names
+                       else "This copy shows real names: it holds personal data; do not share "
+                            "it."), "privacy")]
+    if lang not in (None, "en"):
+        notes.append(Paragraph("The cross-CoP report is written for evaluators and is in "
+                               f"English only; the per-CoP reports are in {lang}.", "lang-note"))
+    return _page(title, doc, notes, "en", subtitle=f"{sub} · as of {day.date()}")
 
 
 def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = None,
-                 names: bool = False, min_cell: int = 5, language: str = "en",
+                 names: bool = False, min_cell: int = 5, language: str | None = None,
                  as_of: object = None) -> Path:
     """Write one self-contained HTML report and return its path.
 
@@ -152,9 +155,10 @@ def write_report(store: object, out: str | os.PathLike, *, cop_id: str | None = 
         Show real names instead of pseudonyms (personal data!).
     min_cell : int, default 5
         Smallest group shown in tables grouped by role group.
-    language : str, default "en"
-        Report language; only English texts exist yet, other codes get English
-        with a note.
+    language : {"en", "de", "nl", "pt", "sk"}, optional
+        Language of the per-CoP report; default the CoP's language (its
+        ``language`` column; English when the kit has no texts in it). The
+        cross-CoP report for evaluators is in English.
     as_of : date-like, optional
         Day the status of the plan and goals is seen from (default today).
 

@@ -10,24 +10,32 @@ publishable tables; for the group itself once, as nothing is suppressed.
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from html import escape
 
 import numpy as np
 import pandas as pd
 
 from .disclosure import MARK_COLUMN, Disclosure
 from .errors import UsageError
+from .report_model import (
+    Facts,
+    Heading,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+    figure_from_chart,
+    render_html,
+)
 
 __all__ = ["BASE_CSS", "SUPPORTED_LANGUAGES", "fmt"]
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en",)
-"""Languages the report texts exist in; others fall back to English with a note."""
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "nl", "pt", "sk")
+"""Languages the per-CoP report (group view) is written in (:data:`cocope_kit.i18n.LANGUAGES`);
+the cross-CoP report for evaluators is in English."""
 
 _INSTRUMENTS = ("working_together", "cop_climate", "learning_community")
 _PCT = re.compile(r"^(progress|rate|retention.*|share_.*|.*_share|share|percent.*|agreement|"
@@ -134,6 +142,8 @@ class _Doc:
         self.disclosure: Disclosure | None = None
         self.published: dict[str, pd.DataFrame] | None = None  # set for the rendering pass
         self.collecting = False  # the first pass for outside readers: collect, draw nothing
+        self.label = _label  # column heading of an analysis column
+        self._open: list[Section] = []  # the sections being filled
 
     def tab(self, name: str, compute: Callable[[], pd.DataFrame | None] | pd.DataFrame | None,
             **declare) -> pd.DataFrame | None:
@@ -149,6 +159,9 @@ class _Doc:
             out = self.published.get(name)
         else:
             df = _safe(compute) if callable(compute) else compute
+            pop = declare.get("population")
+            if df is None and pop is not None and pop not in self.disclosure.populations:
+                return None  # nothing collected about anyone (a CoP without surveys)
             self.disclosure.add(name, df, **declare)
             if self.collecting:  # the first pass only collects: nothing of it is shown
                 out = pd.DataFrame() if df is None else df.assign(**{MARK_COLUMN: ""})
@@ -191,37 +204,32 @@ class _Doc:
         self._ids.add(uid)
         return uid
 
+    def add(self, block: object) -> object:
+        """Append a model block to the open section (or the top level) and return it."""
+        (self._open[-1].blocks if self._open else self.parts).append(block)
+        return block
+
     def h(self, level: int, text: str, sid: str | None = None) -> str:
         uid = self._uid(sid or text)
         if level in (2, 3):
             self.toc.append((level, uid, text))
-        self.parts.append(f'<h{level} id="{uid}">{escape(text)}</h{level}>')
+        self.add(Heading(level, uid, text))
         return uid
 
     def open_section(self, sid: str, title: str, level: int = 2) -> None:
-        self.parts.append(f'<section class="s{level}" aria-labelledby="{self._uid_peek(sid)}">')
-        self.h(level, title, sid)
-
-    def _uid_peek(self, sid: str) -> str:
-        base = re.sub(r"[^a-z0-9-]+", "-", sid.lower()).strip("-") or "x"
-        uid, i = base, 2
-        while uid in self._ids:
-            uid, i = f"{base}-{i}", i + 1
-        return uid
+        sec = Section(self._uid(sid), title, level=level)
+        self.toc.append((level, sec.id, title))
+        self.add(sec)
+        self._open.append(sec)
 
     def close_section(self) -> None:
-        self.parts.append("</section>")
+        self._open.pop()
 
     def p(self, text: str, cls: str | None = None) -> None:
-        c = f' class="{cls}"' if cls else ""
-        self.parts.append(f"<p{c}>{escape(text)}</p>")
-
-    def raw(self, html_text: str) -> None:
-        self.parts.append(html_text)
+        self.add(Paragraph(text, cls or ""))
 
     def dl(self, items: Iterable[tuple[str, object]]) -> None:
-        rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(fmt(v))}</dd>" for k, v in items)
-        self.parts.append(f'<dl class="facts">{rows}</dl>')
+        self.add(Facts([(str(k), fmt(v)) for k, v in items]))
 
     def table(self, df: pd.DataFrame, tid: str, caption: str, *, columns: Sequence[str] | None = None,
               labels: Mapping[str, str] | None = None, note: str | None = None,
@@ -232,7 +240,7 @@ class _Doc:
         if df is not None and MARK_COLUMN in df.columns and not (df[MARK_COLUMN] != "").any():
             df = df.drop(columns=MARK_COLUMN)
         if df is None or len(df) == 0:
-            self.parts.append(f'<p class="empty" id="{uid}">{escape(caption)}: {escape(empty)}</p>')
+            self.add(Paragraph(f"{caption}: {empty}", "empty", uid))
             return
         left_out = None
         if self.shown_cops is not None and "cop_id" in df.columns:
@@ -243,10 +251,9 @@ class _Doc:
                 left_out = self._left_out_note(int((~keep).sum()), int(gone.nunique()))
                 df = df.loc[keep]
         if len(df) == 0:
-            self.parts.append(f'<p class="empty" id="{uid}">{escape(caption)}: '
-                              f"{escape(empty)}</p>")
+            self.add(Paragraph(f"{caption}: {empty}", "empty", uid))
             if left_out:
-                self.parts.append(f'<p class="note rows-left-out">{escape(left_out)}</p>')
+                self.add(Paragraph(left_out, "note rows-left-out"))
             return
         order = [c for c in (columns or list(df.columns)) if c in df.columns]
         if MARK_COLUMN in df.columns and MARK_COLUMN not in order:
@@ -254,25 +261,16 @@ class _Doc:
         df = self.in_wave_order(df, order)
         cols = [c for c in order if c not in self.hidden]
         labels = dict(labels or {})
-        head = "".join(f'<th scope="col">{escape(labels.get(c, _label(c)))}</th>' for c in cols)
-        body = []
+        rows, numeric = [], []
         for row in df[cols].itertuples(index=False, name=None):
-            cells = []
-            for c, v in zip(cols, row, strict=True):
-                text = fmt(v, c)
-                num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                cls = ' class="num"' if num else ""
-                cells.append(f'<td data-col="{escape(c)}"{cls}>{escape(text)}</td>')
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        cap = escape(caption)
-        self.parts.append(
-            f'<div class="table-wrap" role="region" aria-label="{cap}" tabindex="0">'
-            f'<table id="{uid}"><caption>{cap}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
-        if note:
-            self.parts.append(f'<p class="note">{escape(note)}</p>')
+            rows.append([fmt(v, c) for c, v in zip(cols, row, strict=True)])
+            numeric.append([isinstance(v, (int, float, np.integer, np.floating))
+                            and not isinstance(v, bool) for v in row])
+        notes = [Paragraph(note, "note")] if note else []
         if left_out:
-            self.parts.append(f'<p class="note rows-left-out">{escape(left_out)}</p>')
+            notes.append(Paragraph(left_out, "note rows-left-out"))
+        self.add(Table(uid, caption, cols, [labels.get(c, self.label(c)) for c in cols], rows,
+                       numeric, notes))
 
     def _left_out_note(self, rows: int, cops: int) -> str:
         return (f"Left out here: {rows:,} {'row' if rows == 1 else 'rows'} about {cops:,} more "
@@ -281,34 +279,15 @@ class _Doc:
                 "05_cross_cop_evaluation.ipynb, or the data with `cocope export`.")
 
     def figure(self, chart: object, caption: str, fid: str) -> None:
-        """Embed a cocope_kit chart (Axes or Figure) as an SVG image, its description as alt text.
-
-        The SVG goes in an ``<img>`` as a ``data:`` URI: isolated from the page
-        (no id clashes, no scripts), scalable for print, and four times faster
-        to write than a PNG. Text stays text (``svg.fonttype = none``).
-        """
+        """Embed a cocope_kit chart (Axes or Figure) as an SVG image, its description as alt
+        text (:func:`cocope_kit.report_model.figure_from_chart`)."""
         import matplotlib.pyplot as plt
         from matplotlib.axes import Axes
-
-        from .charts import describe
 
         if self.collecting:
             plt.close(chart.figure if isinstance(chart, Axes) else chart)
             return
-
-        fig = chart.figure if isinstance(chart, Axes) else chart
-        try:
-            alt = describe(chart)
-        except UsageError:
-            alt = caption
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
-        plt.close(fig)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
-        uid = self._uid("f-" + fid)
-        self.parts.append(
-            f'<figure id="{uid}"><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
-            f"<figcaption>{escape(caption)}</figcaption></figure>")
+        self.add(figure_from_chart(chart, caption, self._uid("f-" + fid)))
 
     def footnote(self, text: str) -> str:
         if text not in self.footnotes:
@@ -367,7 +346,34 @@ blockquote footer{font-size:.9rem;color:#444;padding:0;margin:0}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
 .card h4{margin:.2rem 0}
 .kind{font-size:.85rem;font-weight:600;color:#333}
+ul.headline{font-size:1.12rem;padding-left:1.3rem;margin:.6rem 0}
+ul.headline li{margin:.25rem 0}
+.group figure img{max-height:36rem;width:auto;margin:0 auto}
+.group figure.chart img{max-height:22rem}
+.card.k-challenge,.card.k-side_effect{border-left:6px solid #D55E00}
+.card.k-success,.card.k-unexpected_benefit{border-left:6px solid #009E73}
+.card.k-insight,.card.k-resource,.card.k-story{border-left:6px solid #999}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:0 1rem}
+.prompts li{margin:.3rem 0}
+details.appendix{margin-top:3rem;border-top:2px solid #ddd;padding-top:1rem}
+details.appendix>summary{cursor:pointer;font-size:1.3rem;font-weight:600}
+details.appendix>summary .note{font-weight:400;font-size:.92rem;display:block}
+.group h2{margin-top:1.6rem}
 @media print{
+ .group h2{break-before:auto;page-break-before:auto}
+ .group figure img{max-height:10.5cm}
+ body{font-size:10pt}
+ .group table{break-inside:auto;page-break-inside:auto}
+ .group tr{break-inside:avoid}
+ .group blockquote{margin:.3rem 0;padding:.2rem .8rem}
+ .group .card{margin:.4rem 0;padding:.3rem .8rem}
+ .group figure.chart img{max-height:6.5cm}
+ nav{display:none}
+ .group h2{margin-top:1rem}
+ .group ul.headline{font-size:11pt}
+ details.appendix{break-before:page;page-break-before:always}
+ details.appendix::details-content{content-visibility:visible;display:block}
+ details.appendix>summary{list-style:none}
  h2{break-before:page;page-break-before:always}
  nav h2,h2#summary,h2#notes{break-before:auto;page-break-before:auto}
  figure,blockquote,.card{break-inside:avoid;page-break-inside:avoid}
@@ -375,44 +381,19 @@ blockquote footer{font-size:.9rem;color:#444;padding:0;margin:0}
  .table-wrap{overflow:visible}
  .lang-note,blockquote{background:#fff}
 }
+@page{size:A4;margin:1.3cm 1.4cm}
 """
 
 
-def _page(title: str, doc: _Doc, header_html: str, lang: str) -> str:
-    toc = ['<nav aria-label="Contents"><h2 class="toc-title" id="contents">Contents</h2><ol>']
-    open_sub = False
-    for i, (level, uid, text) in enumerate(doc.toc):
-        link = f'<a href="#{uid}">{escape(text)}</a>'
-        if level == 2:
-            if open_sub:
-                toc.append("</ol></li>")
-                open_sub = False
-            nxt = doc.toc[i + 1][0] if i + 1 < len(doc.toc) else 2
-            if nxt == 3:
-                toc.append(f"<li>{link}<ol>")
-                open_sub = True
-            else:
-                toc.append(f"<li>{link}</li>")
-        else:
-            toc.append(f"<li>{link}</li>")
-    if open_sub:
-        toc.append("</ol></li>")
-    toc.append("</ol></nav>")
-    notes = ""
-    if doc.footnotes:
-        items = "".join(f'<li id="fn{i}">{escape(t)}</li>' for i, t in enumerate(doc.footnotes, 1))
-        notes = f'<section aria-labelledby="notes"><h2 id="notes">Notes</h2><ol>{items}</ol></section>'
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<header>{header_html}</header>\n{''.join(toc)}\n"
-        f'<main>{"".join(doc.parts)}{notes}</main>\n'
-        '<footer class="foot"><p>Made with cocope_kit. Self-contained file: it loads nothing '
-        "from the internet. Print it with your browser's “Print to PDF”.</p></footer>\n"
-        "</body>\n</html>\n")
+def _page(title: str, doc: _Doc, header: Sequence[Paragraph], lang: str, *,
+          subtitle: str = "", sections: Sequence | None = None, appendix: Sequence = (),
+          labels: Mapping[str, str] | None = None, appendix_lang: str | None = None) -> str:
+    """The page of a report built with ``doc``, rendered with the base template."""
+    report = Report(language=lang, title=title, subtitle=subtitle, notes=list(header),
+                    sections=list(doc.parts if sections is None else sections),
+                    appendix=list(appendix), footnotes=list(doc.footnotes),
+                    labels=dict(labels or {}), css=_CSS, appendix_lang=appendix_lang)
+    return render_html(report)
 
 
 # ----------------------------------------------------------------------------- data
@@ -517,6 +498,8 @@ def _chart(doc: _Doc, draw: Callable[[object], object], caption: str, fid: str) 
     except Exception as e:  # noqa: BLE001 - a missing picture must not stop the report
         plt.close("all")
         doc.p(f"(Chart not drawn: {e})", "empty")
+        return
+    if chart is None:  # nothing to draw (e.g. no goal scored yet); the table says so
         return
     doc.figure(chart, caption, fid)
 

@@ -167,7 +167,13 @@ def build_cross(doc: _Doc, t: dict, *, as_of: pd.Timestamp) -> tuple[str, str]:
         doc.p("No lessons written down yet.", "empty")
     _fruit_value(doc, t, stories=False)
     doc.close_section()
-    return title, f"{len(cop)} CoPs in {cop['country'].nunique()} countries"
+    from .i18n import translator
+
+    tr = translator("en")  # the cross-CoP report is written for evaluators, in English
+    n_countries = int(cop["country"].nunique())
+    return title, (tr.ngettext("{n} CoP", "{n} CoPs", len(cop)).format(n=len(cop)) + " "
+                   + tr.ngettext("in {n} country", "in {n} countries", n_countries)
+                   .format(n=n_countries))
 
 
 def _safe_matrix(levels: pd.DataFrame) -> pd.DataFrame | None:
@@ -290,6 +296,8 @@ def _country_gas_chart(ev: object, gc: pd.DataFrame) -> object:
     from .charts import set_description
 
     ax = ev.gas_scores(gc[["country", "goals", "scored", "tscore"]])
+    if ax is None:  # no goal scored yet: no chart (the table says so)
+        return None
     parts = [f"{c} {'n/a' if v != v else f'{v:.1f}'} ({int(sc)} of {int(g)} goals scored)"
              for c, g, sc, v in zip(gc["country"], gc["goals"], gc["scored"],
                                     gc["tscore"].astype(float), strict=True)]

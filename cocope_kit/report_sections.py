@@ -10,8 +10,6 @@ declares the persons the cells are counted from.
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from . import report_common as rc
@@ -27,6 +25,7 @@ from .report_common import (
     _scores,
     _survey_instruments,
 )
+from .report_model import Card, Items, Quote
 
 __all__ = ["OUTSIDE_NOTE", "GROUP_NOTE", "declare_populations"]
 
@@ -386,35 +385,31 @@ def _fruit_interviews(doc: _Doc, t: dict, *, quotes: bool) -> None:
     groups = analysis.enrich(ex[["respondent_role"]], role_col="respondent_role")["role_group"]
     for (_, r), grp in zip(ex.iterrows(), groups, strict=True):
         who = f"a {grp} member" if isinstance(grp, str) else "a member"
-        doc.raw(f"<blockquote><p>“{escape(str(r['text']))}”</p>"
-                f"<footer>Theme: {escape(str(r['label']))} — {escape(who)}</footer></blockquote>")
+        doc.add(Quote(str(r["text"]), f"Theme: {r['label']} — {who}"))
 
 
-def _fruit_lessons(doc: _Doc, t: dict) -> None:
+def _fruit_lessons(doc: _Doc, t: dict, *, cards: bool = True) -> None:
     from . import analysis
     from .charts._style import LESSON_KIND_LABELS
 
-    les = t["lesson"]
-    if les.empty:
+    les = t["lesson"] if cards else t["lesson"].iloc[:0]
+    if cards and les.empty:
         doc.p("No lessons written down yet.", "empty")
     order = list(LESSON_KIND_LABELS)
     les = les.assign(_o=les["kind"].map({k: i for i, k in enumerate(order)}).fillna(99))
     for _, r in les.sort_values(["_o", "lesson_id"]).iterrows():
         kind = LESSON_KIND_LABELS.get(str(r["kind"]), str(r["kind"]))
-        extra = ""
+        extra = []
         if not _blank(r.get("tags")):
-            extra += f'<p class="note">Tags: {escape(str(r["tags"]))}</p>'
+            extra.append(f"Tags: {r['tags']}")
         if not _blank(r.get("link")):
-            extra += f'<p class="note">Link (copy into a browser): {escape(str(r["link"]))}</p>'
-        doc.raw(f'<div class="card"><p class="kind">{escape(kind)}</p>'
-                f"<h4>{escape(str(r['title']))}</h4><p>{escape(str(r['text']))}</p>{extra}</div>")
+            extra.append(f"Link (copy into a browser): {r['link']}")
+        doc.add(Card(str(r["title"]), str(r["text"]), kind, str(r["kind"]), extra))
     ref = t["reflection"]
     ref = ref[ref["text"].notna()] if "text" in ref else ref
     if len(ref):
         doc.h(4, "From the reflections (anonymous)")
-        items = "".join(f"<li>{escape(str(x))}</li>" for x in ref.sort_values(
-            ["phase", "reflection_id"])["text"])
-        doc.raw(f"<ul>{items}</ul>")
+        doc.add(Items([str(x) for x in ref.sort_values(["phase", "reflection_id"])["text"]]))
     fb = doc.tab("feedback", lambda: analysis.feedback_summary(t["result_feedback"],
                                                                by=("cop_id",)),
                  population="feedback", by=["cop_id", "result_key"], values="*")
@@ -438,7 +433,7 @@ def _fruit_value(doc: _Doc, t: dict, *, stories: bool) -> None:
     if cyc is None or cyc.empty:
         return
     for i, (_, story) in enumerate(cyc.groupby("story_id", sort=True), start=1):
-        rows = "".join(f"<dt>{escape(str(c).capitalize())}</dt><dd>{escape(str(x))}</dd>"
-                       for c, x in zip(story["cycle"], story["text"], strict=True) if not _blank(x))
-        doc.raw(f'<div class="card"><h4>Story {i}</h4><dl class="facts">{rows}</dl></div>')
+        rows = [(str(c).capitalize(), str(x))
+                for c, x in zip(story["cycle"], story["text"], strict=True) if not _blank(x)]
+        doc.add(Card(f"Story {i}", tag="story", facts=rows))
 

@@ -25,6 +25,7 @@ RANK = {
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "report_common": 6, "report_sections": 6, "report_cop": 6, "report_cross": 6,
+    "report_model": 6, "report_group": 6, "report_handout": 6,
     "cards": 6, "formserver": 6,
     "cli": 7,
 }

@@ -116,7 +116,7 @@ def store():
 
 @pytest.fixture(scope="module")
 def cop_html(store):
-    return report_html(store, cop_id=COP, as_of=AS_OF)
+    return report_html(store, cop_id=COP, as_of=AS_OF, language="en")
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,8 @@ def test_cop_report_sections(cop_html):
     p = parse(cop_html)
     for sid in COP_SECTIONS:
         assert sid in p.ids, sid
-    for tid in (f"t-smart-{COP}-g1", "t-steps", "t-responsibility", "t-goal-attainment",
+    # the responsibility matrix is shown once, as the chart f-responsibility (issue 16)
+    for tid in (f"t-smart-{COP}-g1", "t-steps", "t-goal-attainment",
                 "t-gas", "t-reliability-working-together", "t-levels", "t-themes",
                 "t-value-summary", "f-tree", "f-gantt", "f-responsibility"):
         assert tid in p.ids, tid
@@ -315,7 +316,8 @@ def test_names_only_with_names(store, cop_html, all_html):
     for text, names in ((cop_html, m[m.cop_id == COP].name), (all_html, m.name)):
         for name in names:
             assert name not in text, name
-    with_names = report_html(store, cop_id=COP, names=True, as_of=AS_OF)
+    with_names = report_html(store, cop_id=COP, names=True, as_of=AS_OF,
+                             language="en")
     shown = [n for n in m[m.cop_id == COP].name if n in with_names]
     assert len(shown) >= 3
     assert "personal data" in with_names
@@ -332,7 +334,7 @@ def test_cop_report_is_for_the_group_and_hides_nothing(store):
     """The per-CoP report's audience is the group itself (DESIGN section 7): pt-porto's 2
     students are shown like everyone else (the attendance grid shows each member anyway),
     and the report says it stays within the CoP (issue 15, finding 1)."""
-    html_text = report_html(store, cop_id="pt-porto", as_of=AS_OF)
+    html_text = report_html(store, cop_id="pt-porto", as_of=AS_OF, language="en")
     p = parse(html_text)
     att = p.tables["t-attendance-role-group"]["rows"]
     assert [r["n"] for r in att if r["role_group"] == "student"] == ["2"]
@@ -380,7 +382,11 @@ def test_forgotten_member_absent_everywhere(tmp_path):
 
 def test_language_fallback_and_bad_args(store):
     de = report_html(store, cop_id=COP, language="de", as_of=AS_OF)
-    assert "not yet translated into de" in de and '<html lang="en">' in de
+    assert '<html lang="de">' in de and "Auf einen Blick" in de
+    # the technical appendix is English for now, and says so to screen readers
+    assert '<details class="appendix" id="appendix" lang="en">' in de
+    with pytest.raises(CocopeError, match="not available"):
+        report_html(store, cop_id=COP, language="fr")
     with pytest.raises(CocopeError, match="language"):
         report_html(store, language="<b>")
     with pytest.raises(CocopeError, match="min_cell"):
@@ -474,8 +480,11 @@ def test_latest_wave_and_tables_of_left_out_cops_only():
     # a per-CoP table whose rows are all about CoPs not shown: an empty line and the note
     doc.shown_cops, doc.n_cops = frozenset({"a"}), 3
     doc.table(pd.DataFrame({"cop_id": ["b", "c", "c"], "x": [1, 2, 3]}), "t", "Caption")
+    from cocope_kit.report_model import Paragraph
+
     assert doc.parts == [
-        '<p class="empty" id="t-t">Caption: No data yet.</p>',
-        '<p class="note rows-left-out">Left out here: 3 rows about 2 more CoPs (per-CoP '
-        "tables show at most 1 of the 3 CoPs). All rows: notebook "
-        "05_cross_cop_evaluation.ipynb, or the data with `cocope export`.</p>"]
+        Paragraph("Caption: No data yet.", "empty", "t-t"),
+        Paragraph("Left out here: 3 rows about 2 more CoPs (per-CoP "
+                  "tables show at most 1 of the 3 CoPs). All rows: notebook "
+                  "05_cross_cop_evaluation.ipynb, or the data with `cocope export`.",
+                  "note rows-left-out")]
