@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .answer_status import STATUSES, derive_status, status_conflicts
 from .errors import Problem, UsageError, ValidationError
 from .model import (
     ActionStatus,
@@ -182,6 +183,8 @@ class Table:
     key: tuple[str, ...]
     description: str = ""
     rules: tuple[RowRule, ...] = field(default=())
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    """Fills columns that follow from others once cells are typed (``answer.status``)."""
 
     @property
     def column_names(self) -> list[str]:
@@ -394,11 +397,18 @@ _TABLE_LIST = [
         (
             C("response_id", required=True, ref=("response", "response_id")),
             C("item_id", required=True),
-            C("value", "real", description="scale value; blank = missing or don't know"),
+            C("value", "real", description="the scale value; blank unless status is answered"),
             C("text", description="free-text answer"),
+            C("status", allowed=STATUSES,
+              description="answered, dont_know (the respondent chose \"don't know\") or "
+                          "not_answered (shown, left out); blank: derived from value and text "
+                          "(docs/exports.md)"),
         ),
         ("response_id", "item_id"),
         "One answer to one item.",
+        (RowRule("status", status_conflicts, "answered needs a value or a text; dont_know "
+                 "and not_answered need a blank value"),),
+        derive_status,
     ),
     Table(
         "pair_rating",
@@ -675,6 +685,8 @@ def validate(
     frame.columns = cols
     frame = frame.reset_index(drop=True)
     typed_df, cell_problems = _coerce(spec, frame)
+    if spec.derive is not None:
+        typed_df = spec.derive(typed_df)
     bad_cells = set()
     for pos, column, value, allowed in cell_problems:
         add(rn(pos), column, value, allowed)

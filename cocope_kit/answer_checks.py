@@ -1,0 +1,219 @@
+"""Survey rows checked against their instrument, wherever they enter the store.
+
+:func:`cocope_kit.store_checks.cross_table_problems` calls
+:func:`instrument_problems` for every batch with ``response`` or ``answer``
+rows, so the checks hold for :meth:`Store.write <cocope_kit.store.Store.write>`,
+``insert``, ``update``, ``cocope import``, ``cocope import-survey``,
+``cocope merge``, the notebook forms and the participant form server alike:
+
+* **the instrument exists**: ``response.instrument_id`` names an instrument
+  of :func:`cocope_kit.instruments.list_instruments` (a misspelling gets the
+  nearest id as a hint) and ``instrument_version`` is that file's version;
+* **the item belongs to the instrument** of its response (nearest item id as a
+  hint);
+* **the value is on the item's scale**: one of the scale's values (``7`` and
+  ``2.5`` are refused on a 1-5 scale); free-text items take a text, no value;
+  ``dont_know`` only on scales that offer "don't know";
+* **one spelling per wave**: wave labels are free (``pre``, ``post``,
+  ``2027-spring``), and the CoP has no list of declared waves, so a wave that
+  differs only in case or spaces from a wave already in the store (responses,
+  pair ratings) or earlier in the batch is refused, with the stored spelling
+  as the hint (``Post`` when ``post`` exists); so is a wave with spaces around it.
+
+Rows of the store itself are not checked again (an older store may hold
+answers to an instrument this kit no longer ships).
+
+Examples
+--------
+>>> import cocope_kit as ck
+>>> store = ck.open_store(":memory:")
+>>> _ = store.insert("cop", {"cop_id": "be-1", "name": "n", "school": "s", "country": "BE",
+...                          "language": "nl", "created_on": "2026-01-12"})
+>>> store.insert("response", {"response_id": "r1", "cop_id": "be-1",
+...     "instrument_id": "cop_climat", "instrument_version": "1.0", "respondent_id": "x",
+...     "wave": "pre", "language": "nl", "submitted_at": "2026-02-02T10:00:00Z"})
+Traceback (most recent call last):
+...
+cocope_kit.errors.ValidationError: 1 problem in table 'response':
+  - response row 1, column 'instrument_id': 'cop_climat' is not allowed; no instrument has this id (did you mean 'cop_climate'?); instruments: ...
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .answer_status import DONT_KNOW
+from .errors import CocopeError, Problem
+
+__all__ = ["instrument_problems", "wave_problems", "known_instruments"]
+
+
+def known_instruments() -> dict[str, object]:
+    """The shipped survey instruments that load, by id (prompts and network files left out)."""
+    from .instruments import list_instruments, load_instrument
+
+    out = {}
+    for iid in list_instruments():
+        try:
+            inst = load_instrument(iid)
+        except CocopeError:
+            continue
+        if getattr(inst, "items", None):
+            out[iid] = inst
+    return out
+
+
+def _hint(value: object, choices) -> str:
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(str(value).strip().lower(),
+                                          [str(c).lower() for c in choices], n=1, cutoff=0.6)
+        close = [c for c in choices if str(c).lower() in close][:1]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _cell(raw: pd.DataFrame | None, typed: pd.DataFrame, column: str, pos: int):
+    if raw is not None and column in raw.columns:
+        return raw[column].iloc[pos]
+    return typed[column].iloc[pos]
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def instrument_problems(store, typed: Mapping[str, pd.DataFrame],
+                        raw: Mapping[str, pd.DataFrame],
+                        row_number: Callable[[str, int], int],
+                        source: str | None = None) -> list[Problem]:
+    """Problems of ``response`` and ``answer`` rows against their instruments.
+
+    Parameters are those of :func:`cocope_kit.store_checks.cross_table_problems`.
+
+    Returns
+    -------
+    list of Problem
+    """
+    insts = known_instruments()
+    out: list[Problem] = []
+    resp_inst: dict[str, str] = {}
+    resp = typed.get("response")
+    if resp is not None and len(resp):
+        ids = resp["instrument_id"].astype(object).to_numpy()
+        vers = resp["instrument_version"].astype(object).to_numpy()
+        for pos, (iid, ver) in enumerate(zip(ids, vers, strict=True)):
+            inst = insts.get(iid)
+            if inst is None:
+                out.append(Problem(
+                    "response", row_number("response", pos), "instrument_id",
+                    _cell(raw.get("response"), resp, "instrument_id", pos),
+                    f"no instrument has this id{_hint(iid, insts)}; instruments: "
+                    f"{', '.join(insts)}", source))
+                continue
+            if str(ver) != str(inst.version):
+                out.append(Problem(
+                    "response", row_number("response", pos), "instrument_version",
+                    _cell(raw.get("response"), resp, "instrument_version", pos),
+                    f"instrument {iid} has version {inst.version} in this kit; answers are "
+                    f"checked against its items, so the version must be {inst.version}",
+                    source))
+        resp_inst.update(zip(resp["response_id"].astype(object), ids, strict=True))
+    ans = typed.get("answer")
+    if ans is None or not len(ans):
+        return out
+    missing = [r for r in pd.unique(ans["response_id"].astype(object)) if r not in resp_inst]
+    if missing:
+        stored = store.read("response", where={"response_id": missing})
+        resp_inst.update(zip(stored["response_id"].astype(object),
+                             stored["instrument_id"].astype(object), strict=True))
+    inst_of = ans["response_id"].astype(object).map(resp_inst).to_numpy(dtype=object)
+    items = ans["item_id"].astype(object).to_numpy(dtype=object)
+    value = ans["value"].astype(float).to_numpy()
+    status = ans["status"].astype(object).to_numpy(dtype=object)
+    rawa = raw.get("answer")
+    for iid in pd.unique(pd.Series(inst_of).dropna()):
+        inst = insts.get(iid)
+        rows = np.flatnonzero(inst_of == iid)
+        if inst is None:
+            continue  # reported on the response (or an older stored response: not rechecked)
+        by_id = {it.id: it for it in inst.items}
+        for pos in rows:
+            it = by_id.get(items[pos])
+            if it is None:
+                out.append(Problem(
+                    "answer", row_number("answer", pos), "item_id",
+                    _cell(rawa, ans, "item_id", pos),
+                    f"instrument {iid} {inst.version} has no such item{_hint(items[pos], by_id)}",
+                    source))
+                continue
+            sc = inst.scales[it.scale]
+            v = value[pos]
+            if not len(sc.values):  # free text
+                if not np.isnan(v):
+                    out.append(Problem(
+                        "answer", row_number("answer", pos), "value", _cell(rawa, ans, "value", pos),
+                        f"item {it.id} is a free-text item: its answer goes in 'text', the value "
+                        "stays blank", source))
+                continue
+            if not np.isnan(v) and float(v) not in sc.values:
+                allowed = ", ".join(_num(x) for x in sc.values)
+                out.append(Problem(
+                    "answer", row_number("answer", pos), "value", _cell(rawa, ans, "value", pos),
+                    f"not on the scale {sc.id} of item {it.id}: one of {allowed}"
+                    + (", or blank with status dont_know" if sc.dont_know else "")
+                    + " (blank with status not_answered when left out)", source))
+            if status[pos] == DONT_KNOW and not sc.dont_know:
+                out.append(Problem(
+                    "answer", row_number("answer", pos), "status",
+                    _cell(rawa, ans, "status", pos) if rawa is not None and "status" in rawa
+                    else DONT_KNOW,
+                    f"scale {sc.id} of item {it.id} offers no \"don't know\"; answered or "
+                    "not_answered", source))
+    return out
+
+
+def _norm_wave(w: object) -> str:
+    return " ".join(str(w).split()).casefold()
+
+
+def wave_problems(store, typed: Mapping[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame],
+                  row_number: Callable[[str, int], int],
+                  source: str | None = None) -> list[Problem]:
+    """Waves with spaces around them, or spelt differently from a wave already used.
+
+    Returns
+    -------
+    list of Problem
+    """
+    tables = [t for t in ("response", "pair_rating") if t in typed and len(typed[t])]
+    if not tables:
+        return []
+    known: dict[str, str] = {}
+    for t in ("response", "pair_rating"):
+        for w in store._distinct(t, "wave") if hasattr(store, "_distinct") else \
+                pd.unique(store.read(t)["wave"].dropna()):
+            known.setdefault(_norm_wave(w), str(w))
+    out: list[Problem] = []
+    for t in tables:
+        df = typed[t]
+        for pos, w in enumerate(df["wave"].astype(object).to_numpy()):
+            if not isinstance(w, str):
+                continue
+            written = _cell(raw.get(t), df, "wave", pos)
+            if w != w.strip() or "  " in w:
+                out.append(Problem(t, row_number(t, pos), "wave", written,
+                                   f"a wave label without spaces around it (or doubled inside), "
+                                   f"e.g. {' '.join(w.split())!r}", source))
+                continue
+            first = known.setdefault(_norm_wave(w), w)
+            if first != w:
+                out.append(Problem(t, row_number(t, pos), "wave", written,
+                                   f"this wave is already spelt {first!r} in the store (or "
+                                   f"earlier in this batch); one spelling per wave, so "
+                                   f"{first!r} and this one do not split into two waves",
+                                   source))
+    return out
