@@ -7,7 +7,8 @@ rows, so the checks hold for :meth:`Store.write <cocope_kit.store.Store.write>`,
 ``cocope merge``, the notebook forms and the participant form server alike:
 
 * **the instrument exists**: ``response.instrument_id`` names an instrument
-  of :func:`cocope_kit.instruments.list_instruments` (a misspelling gets the
+  of :func:`cocope_kit.instruments.list_instruments` or one loaded from a
+  project's own file (:func:`known_instruments`; a misspelling gets the
   nearest id as a hint) and ``instrument_version`` is that file's version;
 * **the item belongs to the instrument** of its response (nearest item id as a
   hint);
@@ -53,17 +54,19 @@ __all__ = ["instrument_problems", "wave_problems", "known_instruments"]
 
 
 def known_instruments() -> dict[str, object]:
-    """The shipped survey instruments that load, by id (prompts and network files left out)."""
-    from .instruments import list_instruments, load_instrument
+    """The instruments answers may belong to, by id: the shipped ones, then those loaded
+    from a project's own file in this session (:func:`~cocope_kit.instruments.loaded_from_files`).
+    """
+    from .instruments import list_instruments, load_instrument, loaded_from_files
 
     out = {}
     for iid in list_instruments():
         try:
-            inst = load_instrument(iid)
+            out[iid] = load_instrument(iid)
         except CocopeError:
             continue
-        if getattr(inst, "items", None):
-            out[iid] = inst
+    for iid, inst in loaded_from_files().items():
+        out.setdefault(iid, inst)
     return out
 
 
