@@ -140,42 +140,45 @@ def instrument_problems(store, typed: Mapping[str, pd.DataFrame],
     rawa = raw.get("answer")
     for iid in pd.unique(pd.Series(inst_of).dropna()):
         inst = insts.get(iid)
-        rows = np.flatnonzero(inst_of == iid)
         if inst is None:
             continue  # reported on the response (or an older stored response: not rechecked)
+        rows = np.flatnonzero(inst_of == iid)
         by_id = {it.id: it for it in inst.items}
-        for pos in rows:
-            it = by_id.get(items[pos])
-            if it is None:
-                out.append(Problem(
-                    "answer", row_number("answer", pos), "item_id",
-                    _cell(rawa, ans, "item_id", pos),
-                    f"instrument {iid} {inst.version} has no such item{_hint(items[pos], by_id)}",
-                    source))
+        its = pd.Series(items[rows])
+        known = its.isin(list(by_id)).to_numpy()
+        for pos in rows[~known]:
+            out.append(Problem(
+                "answer", row_number("answer", pos), "item_id", _cell(rawa, ans, "item_id", pos),
+                f"instrument {iid} {inst.version} has no such item{_hint(items[pos], by_id)}",
+                source))
+        scale_of = its.map({k: it.scale for k, it in by_id.items()}).to_numpy(dtype=object)
+        for sid, sc in inst.scales.items():
+            on = rows[known & (scale_of == sid)]
+            if not len(on):
                 continue
-            sc = inst.scales[it.scale]
-            v = value[pos]
-            if not len(sc.values):  # free text
-                if not np.isnan(v):
-                    out.append(Problem(
-                        "answer", row_number("answer", pos), "value", _cell(rawa, ans, "value", pos),
-                        f"item {it.id} is a free-text item: its answer goes in 'text', the value "
-                        "stays blank", source))
-                continue
-            if not np.isnan(v) and float(v) not in sc.values:
+            v = value[on]
+            if not len(sc.values):  # free text: the answer is in 'text'
+                bad_v = ~np.isnan(v)
+                why = lambda it, sc=sc: (f"item {it} is a free-text item: its answer goes in "  # noqa: E731
+                                         "'text', the value stays blank")
+            else:
+                bad_v = ~np.isnan(v) & ~np.isin(v, np.asarray(sc.values, dtype=float))
                 allowed = ", ".join(_num(x) for x in sc.values)
-                out.append(Problem(
-                    "answer", row_number("answer", pos), "value", _cell(rawa, ans, "value", pos),
-                    f"not on the scale {sc.id} of item {it.id}: one of {allowed}"
+                why = lambda it, sc=sc, allowed=allowed: (  # noqa: E731
+                    f"not on the scale {sc.id} of item {it}: one of {allowed}"
                     + (", or blank with status dont_know" if sc.dont_know else "")
-                    + " (blank with status not_answered when left out)", source))
-            if status[pos] == DONT_KNOW and not sc.dont_know:
-                out.append(Problem(
-                    "answer", row_number("answer", pos), "status",
-                    _cell(rawa, ans, "status", pos) if rawa is not None and "status" in rawa
-                    else DONT_KNOW,
-                    f"scale {sc.id} of item {it.id} offers no \"don't know\"; answered or "
-                    "not_answered", source))
+                    + " (blank with status not_answered when left out)")
+            for pos in on[bad_v]:
+                out.append(Problem("answer", row_number("answer", pos), "value",
+                                   _cell(rawa, ans, "value", pos), why(items[pos]), source))
+            if not sc.dont_know:
+                for pos in on[status[on] == DONT_KNOW]:
+                    written = _cell(rawa, ans, "status", pos) if rawa is not None and \
+                        "status" in rawa.columns else DONT_KNOW
+                    out.append(Problem(
+                        "answer", row_number("answer", pos), "status", written,
+                        f"scale {sc.id} of item {items[pos]} offers no \"don't know\"; "
+                        "answered or not_answered", source))
     return out
 
 
@@ -203,20 +206,22 @@ def wave_problems(store, typed: Mapping[str, pd.DataFrame], raw: Mapping[str, pd
     out: list[Problem] = []
     for t in tables:
         df = typed[t]
-        for pos, w in enumerate(df["wave"].astype(object).to_numpy()):
-            if not isinstance(w, str):
-                continue
-            written = _cell(raw.get(t), df, "wave", pos)
+        waves = df["wave"].astype(object)
+        # each distinct spelling once: a batch holds few waves and many rows
+        for w in pd.unique(waves.dropna()):
+            w = str(w)
+            first = None
             if w != w.strip() or "  " in w:
-                out.append(Problem(t, row_number(t, pos), "wave", written,
-                                   f"a wave label without spaces around it (or doubled inside), "
-                                   f"e.g. {' '.join(w.split())!r}", source))
-                continue
-            first = known.setdefault(_norm_wave(w), w)
-            if first != w:
-                out.append(Problem(t, row_number(t, pos), "wave", written,
-                                   f"this wave is already spelt {first!r} in the store (or "
-                                   f"earlier in this batch); one spelling per wave, so "
-                                   f"{first!r} and this one do not split into two waves",
-                                   source))
+                why = (f"a wave label without spaces around it (or doubled inside), "
+                       f"e.g. {' '.join(w.split())!r}")
+            else:
+                first = known.setdefault(_norm_wave(w), w)
+                if first == w:
+                    continue
+                why = (f"this wave is already spelt {first!r} in the store (or earlier in this "
+                       f"batch); one spelling per wave, so {first!r} and this one do not split "
+                       "into two waves")
+            for pos in np.flatnonzero((waves == w).to_numpy(dtype=bool)):
+                out.append(Problem(t, row_number(t, pos), "wave",
+                                   _cell(raw.get(t), df, "wave", pos), why, source))
     return out

@@ -52,8 +52,16 @@ STATUSES: tuple[str, ...] = (ANSWERED, DONT_KNOW, NOT_ANSWERED)
 
 
 def _blank(s: pd.Series) -> np.ndarray:
-    return s.isna().to_numpy() | s.astype(object).map(
-        lambda v: isinstance(v, str) and v.strip() == "").to_numpy(dtype=bool)
+    miss = s.isna().to_numpy(dtype=bool)
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        miss = miss | _stripped(s).eq("").to_numpy(dtype=bool)
+    return miss
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """Text cells without surrounding spaces; anything else (numbers, blanks) as NA."""
+    is_text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
+    return s.astype(object).where(is_text.astype(bool)).astype("string").str.strip().fillna("")
 
 
 def derive_status(df: pd.DataFrame) -> pd.DataFrame:
@@ -77,8 +85,7 @@ def derive_status(df: pd.DataFrame) -> pd.DataFrame:
     value = out["value"] if "value" in out.columns else pd.Series([None] * n, index=out.index)
     text = out["text"] if "text" in out.columns else pd.Series([None] * n, index=out.index)
     no_value, no_text = _blank(value), _blank(text)
-    dk_text = text.astype(object).map(
-        lambda v: isinstance(v, str) and v.strip() == DONT_KNOW).to_numpy(dtype=bool)
+    dk_text = _stripped(text).eq(DONT_KNOW).to_numpy(dtype=bool)
     derived = np.where(~no_value | (~no_text & ~dk_text), ANSWERED,
                        np.where(dk_text, DONT_KNOW, NOT_ANSWERED))
     blank = _blank(status)
