@@ -60,8 +60,9 @@ def _blank(s: pd.Series) -> np.ndarray:
 
 def _stripped(s: pd.Series) -> pd.Series:
     """Text cells without surrounding spaces; anything else (numbers, blanks) as NA."""
-    is_text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
-    return s.astype(object).where(is_text.astype(bool)).astype("string").str.strip().fillna("")
+    obj = s.astype(object)
+    is_text = np.fromiter((isinstance(v, str) for v in obj), dtype=bool, count=len(obj))
+    return obj.where(is_text).astype("string").str.strip().fillna("")
 
 
 def derive_status(df: pd.DataFrame) -> pd.DataFrame:

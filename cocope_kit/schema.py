@@ -62,6 +62,7 @@ from .model import (
     Verdict,
     values,
 )
+from .schema_docs import COLUMN_DOCS
 from .schema_rules import (
     ID_ALLOWED,
     ID_EXTRA_COLUMNS,
@@ -859,7 +860,8 @@ def describe(table: str | None = None) -> pd.DataFrame:
                     "references": f"{c.ref[0]}.{c.ref[1]}" if c.ref else "",
                     "allowed": c.allowed_text(),
                     "personal": c.personal,
-                    "description": c.description or (t.description if c.name in t.key else ""),
+                    "description": (c.description or COLUMN_DOCS.get((t.name, c.name))
+                                    or (t.description if c.name in t.key else "")),
                 }
             )
     return pd.DataFrame(rows)

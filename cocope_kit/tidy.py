@@ -29,10 +29,10 @@ Examples
 >>> store = write_demo(ck.open_store(":memory:"), n_cops=1)
 >>> t = tidy_tables({n: store.read(n) for n in ("cop", "member", "response", "answer")})
 >>> t["answers_long"].columns.tolist()[:6]
-['cop_id', 'country', 'respondent', 'respondent_role', 'wave', 'instrument_id']
->>> row = t["answers_long"].query("reverse").iloc[0]
->>> row.value + row.value_scored == 6.0   # a 1-5 item, reverse keyed
-True
+['response_id', 'cop_id', 'country', 'respondent', 'respondent_role', 'wave']
+>>> row = t["answers_long"].query("reverse and status == 'answered'").iloc[0]
+>>> float(row.value + row.value_scored)   # a 1-5 item, reverse keyed: 6 - value
+6.0
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from .errors import CocopeError
 from .schema_types import TEXT_DTYPE
 
 __all__ = ["TIDY_TABLES", "TIDY_COLUMNS", "LANGUAGES", "answers_long", "construct_scores_long",
+           "split_tables", "export_tidy",
            "item_codebook", "tidy_tables", "tidy_dictionary"]
 
 LANGUAGES = ("en", "de", "nl", "pt", "sk")
@@ -252,8 +253,9 @@ def item_codebook(instrument_ids=None) -> pd.DataFrame:
     :data:`TIDY_COLUMNS` ``["item_codebook"]``.
 
     >>> cb = item_codebook(["working_together"])
-    >>> cb.loc[cb.item_id == "wt_coop_1", ["scale_values", "dont_know", "text_de"]].iloc[0].tolist()
-    ['1|2|3|4|5', True, 'In unserer Gruppe helfen wir einander, wenn jemand um Hilfe bittet.']
+    >>> row = cb.set_index("item_id").loc["wt_coop_1"]
+    >>> row.scale_values, bool(row.dont_know), row.text_de
+    ('1|2|3|4|5', True, 'In unserer Gruppe helfen wir einander, wenn jemand um Hilfe bittet.')
     """
     from .answer_checks import known_instruments
 
@@ -304,3 +306,35 @@ def tidy_dictionary() -> pd.DataFrame:
              "description": desc}
             for t, cols in TIDY_COLUMNS.items() for c, kind, desc in cols]
     return pd.DataFrame(rows)
+
+
+_NEEDS = ("cop", "member", "response", "answer")
+
+
+def split_tables(tables) -> tuple[list[str], list[str]]:
+    """Store tables and tidy tables of an export's ``tables`` (``None``: all of both).
+
+    >>> split_tables(["member", "answers_long"])
+    (['member'], ['answers_long'])
+    """
+    from .errors import UsageError
+    from .schema import TABLE_ORDER, TABLES
+
+    if not tables:
+        return list(TABLE_ORDER), list(TIDY_TABLES)
+    names = list(tables)
+    unknown = [t for t in names if t not in TABLES and t not in TIDY_TABLES]
+    if unknown:
+        raise UsageError(f"unknown table {unknown[0]!r}; one of: {', '.join(TABLE_ORDER)}, "
+                         f"or the tidy tables {', '.join(TIDY_TABLES)}")
+    return [t for t in names if t in TABLES], [t for t in names if t in TIDY_TABLES]
+
+
+def export_tidy(raw: Mapping[str, pd.DataFrame], wanted, *, names: bool = False
+                ) -> dict[str, pd.DataFrame]:
+    """The tidy tables named in ``wanted`` from tables read (and consent-filtered) by an
+    export; ``raw`` must hold ``cop``, ``member``, ``response`` and ``answer``."""
+    if not wanted:
+        return {}
+    return {k: v for k, v in tidy_tables({t: raw[t] for t in _NEEDS}, names=names).items()
+            if k in wanted}
