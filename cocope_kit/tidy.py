@@ -175,6 +175,10 @@ def answers_long(tables: Mapping[str, pd.DataFrame], *, names: bool = False) -> 
     ok = rid.isin(r.index).to_numpy()
     ans, rid = ans[ok].reset_index(drop=True), rid[ok].reset_index(drop=True)
     n = len(ans)
+    if n == 0:
+        out = _frame(TIDY_COLUMNS["answers_long"], {}, 0)
+        out["submitted_at"] = pd.Series([], dtype="datetime64[ns, UTC]")
+        return out
     who = pd.Series(_respondents(resp, tables.get("member"), names).to_numpy(),
                     index=resp["response_id"].astype(object))
     inst_id = rid.map(r["instrument_id"].astype(object))

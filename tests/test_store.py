@@ -22,6 +22,7 @@ from cocope_kit import schema
 from cocope_kit import store as store_mod
 from cocope_kit.errors import CocopeError, MergeConflictError, StoreError, ValidationError
 from cocope_kit.schema import TABLE_ORDER, TABLES
+from cocope_kit.tidy import TIDY_COLUMNS, TIDY_TABLES
 
 DATA = Path(__file__).parent / "data"
 V1_FIXTURE = DATA / "store_v1.sqlite"
@@ -581,7 +582,8 @@ def exportable(full):
 
 def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
     files = exportable.export(tmp_path / "out")
-    assert sorted(f.name for f in files) == sorted([f"{t}.csv" for t in TABLE_ORDER] + ["columns.csv"])
+    assert sorted(f.name for f in files) == sorted(
+        [f"{t}.csv" for t in (*TABLE_ORDER, *TIDY_TABLES)] + ["columns.csv"])
     member = pd.read_csv(tmp_path / "out" / "member.csv", dtype=str)
     # Student B has no assent recorded: left out, with their consent rows
     assert member.name.tolist() == member.pseudonym.tolist() == ["Teacher A"]
@@ -594,8 +596,9 @@ def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
     assert lesson.title.tolist() == ["Ask pupils", "'" + FORMULA]
     assert lesson.text.tolist() == ["Pupils know best", "'+1 for this"]
     cols = pd.read_csv(tmp_path / "out" / "columns.csv")
-    assert set(cols.table) == set(TABLE_ORDER)
-    assert len(cols) == sum(len(TABLES[t].columns) for t in TABLE_ORDER)
+    assert set(cols.table) == set(TABLE_ORDER) | set(TIDY_TABLES)
+    assert len(cols) == sum(len(TABLES[t].columns) for t in TABLE_ORDER) + sum(
+        len(TIDY_COLUMNS[t]) for t in TIDY_TABLES)
     assert {"table", "column", "type", "description"} <= set(cols.columns)
     goal = pd.read_csv(tmp_path / "out" / "goal.csv")
     assert goal.baseline.tolist() == [4.0] and goal.deadline.tolist() == ["2026-06-30"]
@@ -616,7 +619,7 @@ def test_export_csv_with_names(exportable, tmp_path):
 def test_export_xlsx(exportable, tmp_path, names):
     (f,) = exportable.export(tmp_path / "x", format="xlsx", names=names, consented_only=False)
     wb = openpyxl.load_workbook(f)
-    assert wb.sheetnames == list(TABLE_ORDER) + ["columns"]
+    assert wb.sheetnames == list(TABLE_ORDER) + list(TIDY_TABLES) + ["columns"]
 
     def rows(sheet):
         ws = wb[sheet]
@@ -631,7 +634,8 @@ def test_export_xlsx(exportable, tmp_path, names):
     cell = wb["lesson"]["D3"]
     assert cell.value == FORMULA and cell.data_type == "s" and cell.quotePrefix
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
-    assert len(rows("columns")) == sum(len(TABLES[t].columns) for t in TABLE_ORDER)
+    assert len(rows("columns")) == sum(len(TABLES[t].columns) for t in TABLE_ORDER) + sum(
+        len(TIDY_COLUMNS[t]) for t in TIDY_TABLES)
 
 
 def test_export_bad_format(store, tmp_path):

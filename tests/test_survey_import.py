@@ -160,6 +160,16 @@ def test_import_gives_the_numbers_of_a_hand_computation(name, tmp_path, store_pa
             assert got.loc[construct, "mean"] == pytest.approx(mean, abs=1e-12), construct
         else:
             assert np.isnan(got.loc[construct, "mean"])
+    # the tidy export's construct scores (cocope export) give the same numbers
+    with ck.open_store(store_path) as s:
+        s.export(tmp_path / "out", tables=["construct_scores", "answers_long"])
+    tidy = pd.read_csv(tmp_path / "out" / "construct_scores.csv")
+    assert len(pd.read_csv(tmp_path / "out" / "answers_long.csv")) == len(ans)
+    for construct, (n_scored, mean) in expected.items():
+        sc = tidy.loc[tidy.construct == construct, "score"].dropna()
+        assert len(sc) == n_scored, construct
+        if n_scored:
+            assert sc.mean() == pytest.approx(mean, abs=1e-12), construct
     # Likert counts of the first item: the hand count of each value in the file
     item = load_instrument(inst_id).items[0]
     col = _read_plain(name, opts).iloc[:, first]
