@@ -50,7 +50,7 @@ import pandas as pd
 from .answer_status import DONT_KNOW
 from .errors import CocopeError, Problem
 
-__all__ = ["instrument_problems", "wave_problems", "known_instruments"]
+__all__ = ["instrument_problems", "wave_problems", "known_instruments", "stored_spelling"]
 
 
 def known_instruments() -> dict[str, object]:
@@ -83,6 +83,15 @@ def _cell(raw: pd.DataFrame | None, typed: pd.DataFrame, column: str, pos: int):
     if raw is not None and column in raw.columns:
         return raw[column].iloc[pos]
     return typed[column].iloc[pos]
+
+
+def _off_scale(sc, item_id: str) -> str:
+    if not len(sc.values):
+        return f"item {item_id} is a free-text item: its answer goes in 'text', the value stays blank"
+    allowed = ", ".join(_num(x) for x in sc.values)
+    return (f"not on the scale {sc.id} of item {item_id}: one of {allowed}"
+            + (", or blank with status dont_know" if sc.dont_know else "")
+            + " (blank with status not_answered when left out)")
 
 
 def _num(v: float) -> str:
@@ -159,18 +168,12 @@ def instrument_problems(store, typed: Mapping[str, pd.DataFrame],
             v = value[on]
             if not len(sc.values):  # free text: the answer is in 'text'
                 bad_v = ~np.isnan(v)
-                why = lambda it, sc=sc: (f"item {it} is a free-text item: its answer goes in "  # noqa: E731
-                                         "'text', the value stays blank")
             else:
                 bad_v = ~np.isnan(v) & ~np.isin(v, np.asarray(sc.values, dtype=float))
-                allowed = ", ".join(_num(x) for x in sc.values)
-                why = lambda it, sc=sc, allowed=allowed: (  # noqa: E731
-                    f"not on the scale {sc.id} of item {it}: one of {allowed}"
-                    + (", or blank with status dont_know" if sc.dont_know else "")
-                    + " (blank with status not_answered when left out)")
             for pos in on[bad_v]:
                 out.append(Problem("answer", row_number("answer", pos), "value",
-                                   _cell(rawa, ans, "value", pos), why(items[pos]), source))
+                                   _cell(rawa, ans, "value", pos), _off_scale(sc, items[pos]),
+                                   source))
             if not sc.dont_know:
                 for pos in on[status[on] == DONT_KNOW]:
                     written = _cell(rawa, ans, "status", pos) if rawa is not None and \
@@ -186,6 +189,27 @@ def _norm_wave(w: object) -> str:
     return " ".join(str(w).split()).casefold()
 
 
+def _stored_waves(store) -> dict[str, str]:
+    known: dict[str, str] = {}
+    for t in ("response", "pair_rating"):
+        for w in store._distinct(t, "wave") if hasattr(store, "_distinct") else \
+                pd.unique(store.read(t)["wave"].dropna()):
+            known.setdefault(_norm_wave(w), str(w))
+    return known
+
+
+def stored_spelling(store, wave: str) -> str | None:
+    """The spelling a wave already has in the store when ``wave`` differs from it only in
+    case or spaces (``None`` when the wave is new or spelt the same).
+
+    >>> import cocope_kit as ck
+    >>> stored_spelling(ck.open_store(":memory:"), "Post") is None
+    True
+    """
+    first = _stored_waves(store).get(_norm_wave(wave))
+    return first if first is not None and first != wave else None
+
+
 def wave_problems(store, typed: Mapping[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame],
                   row_number: Callable[[str, int], int],
                   source: str | None = None) -> list[Problem]:
@@ -198,11 +222,7 @@ def wave_problems(store, typed: Mapping[str, pd.DataFrame], raw: Mapping[str, pd
     tables = [t for t in ("response", "pair_rating") if t in typed and len(typed[t])]
     if not tables:
         return []
-    known: dict[str, str] = {}
-    for t in ("response", "pair_rating"):
-        for w in store._distinct(t, "wave") if hasattr(store, "_distinct") else \
-                pd.unique(store.read(t)["wave"].dropna()):
-            known.setdefault(_norm_wave(w), str(w))
+    known = _stored_waves(store)
     out: list[Problem] = []
     for t in tables:
         df = typed[t]

@@ -223,8 +223,10 @@ def test_form_server_checks_through_the_store(store):
                              "role": "teacher"}],
                  "consent": [{"member_id": "m1", "kind": "consent", "status": "given",
                               "recorded_on": "2026-01-12"}]})
-    (card,) = inv.create_invitations(store, COP, "working_together", "Pre", anonymous=1,
+    (card,) = inv.create_invitations(store, COP, "working_together", "post", anonymous=1,
                                      language="nl")
+    # a second spelling arrives after the card was made (another import)
+    store.insert("response", dict(RESP, response_id="r-other", wave="Post"))
     pages = FormPages(store)
     html = pages.get(card.token).html
     import re
@@ -232,9 +234,16 @@ def test_form_server_checks_through_the_store(store):
     fields = {m: "2" for m in set(re.findall(r'name="(q:[^"]+)"', html))}
     before = _snapshot(store)
     # the web handler turns this CocopeError into its error page (no details shown)
-    with pytest.raises(ValidationError, match="already spelt 'pre'"):
+    with pytest.raises(ValidationError, match="already spelt 'Post'"):
         pages.post(card.token, {"t": card.token, **fields})
     assert _snapshot(store) == before
+
+
+def test_invitations_refuse_a_second_spelling_of_a_wave_before_any_card_is_made(store):
+    with pytest.raises(CocopeError, match="already spelt 'pre'"):
+        inv.create_invitations(store, COP, "working_together", "PRE", anonymous=2)
+    assert store._con.execute("SELECT count(*) FROM invitation").fetchone()[0] == 0
+    assert len(inv.create_invitations(store, COP, "working_together", "pre", anonymous=2)) == 2
 
 
 def test_a_project_instrument_file_is_known_once_loaded(store, tmp_path):
