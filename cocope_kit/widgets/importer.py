@@ -230,8 +230,10 @@ class SurveyImporter(Form):
                           wave=a["wave"], map_path=a["map_path"], dry_run=True, key=a["key"])
         self._show_map(r.map)
         self._show_problems(r.problems)
+        would = "would be stored" if not r.problems else \
+            "can be read so far; solve the problems below first"
         self._summary.value = (
-            f"<p>{r.responses} responses with {r.answers} answers would be stored"
+            f"<p>{r.responses} responses with {r.answers} answers {would}"
             + (f"; {len(r.skipped_rows)} empty rows skipped" if r.skipped_rows else "")
             + (f". Map written to <code>{html.escape(str(r.map_path))}</code>: edit it and "
                "give it as the map to use it." if r.map_path else ".") + "</p>")
