@@ -422,7 +422,7 @@ def _v3_store_with_answers(path) -> None:
                         [("r1", "cl_safety_1", 4.0, None),        # a scale point
                          ("r1", "cl_safety_2", None, "dont_know"),  # the forms' "don't know"
                          ("r1", "cl_trust_1", None, None),        # blank: cannot tell
-                         ("r1", "cl_open_1", None, "we talk")])   # a text
+                         ("r1", "cl_open_dialogue_1", None, "we talk")])   # a text
         assert [r[1] for r in con.execute("PRAGMA table_info(answer)")] == [
             "response_id", "item_id", "value", "text"]
 
@@ -435,14 +435,37 @@ def test_opening_a_v3_store_gives_every_answer_a_status_and_keeps_rows(tmp_path)
         assert s.migrations().version.tolist() == [1, 2, 3, 4]
         a = s.read("answer").set_index("item_id")
         assert a.status.to_dict() == {"cl_safety_1": "answered", "cl_safety_2": "dont_know",
-                                      "cl_trust_1": "not_answered", "cl_open_1": "answered"}
+                                      "cl_trust_1": "not_answered", "cl_open_dialogue_1": "answered"}
         assert a.loc["cl_safety_1", "value"] == 4.0
         assert pd.isna(a.loc["cl_safety_2", "text"])  # the marker text is gone
-        assert a.loc["cl_open_1", "text"] == "we talk"
+        assert a.loc["cl_open_dialogue_1", "text"] == "we talk"
         assert s.read("response").response_id.tolist() == ["r1"]
         # the column refuses what the schema refuses, also below the schema
         with pytest.raises(sqlite3.IntegrityError):
             s._con.execute("UPDATE answer SET status = 'maybe'")
+
+
+def test_merging_a_v3_store_brings_its_answers_with_their_status(tmp_path):
+    old = tmp_path / "v3.sqlite"
+    _v3_store_with_answers(old)
+    before = old.read_bytes()
+    with ck.open_store(tmp_path / "all.sqlite") as s:
+        s.merge(old)
+        a = s.read("answer").set_index("item_id")
+        assert a.status.to_dict() == {"cl_safety_1": "answered", "cl_safety_2": "dont_know",
+                                      "cl_trust_1": "not_answered", "cl_open_dialogue_1": "answered"}
+    assert old.read_bytes() == before  # the source is migrated on a copy only
+
+
+def test_an_answer_file_of_the_old_layout_gets_its_status(full, tmp_path):
+    f = tmp_path / "answer.csv"
+    f.write_text("response_id,item_id,value,text\nbe-1:r1,cl_safety_2,,dont_know\n"
+                 "be-1:r1,cl_trust_1,,\nbe-1:r1,cl_open_dialogue_1,5,\n", encoding="utf-8")
+    full.import_file(f)
+    a = full.read("answer").set_index("item_id")
+    assert a.loc[["cl_safety_2", "cl_trust_1", "cl_open_dialogue_1"], "status"].tolist() == [
+        "dont_know", "not_answered", "answered"]
+    assert pd.isna(a.loc["cl_safety_2", "text"])
 
 
 def test_newer_schema_version_raises(tmp_store_path):
