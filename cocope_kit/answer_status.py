@@ -21,8 +21,10 @@ cleared; otherwise ``not_answered``. Migration 4 gives the rows of an older
 store their status by the same rule, so a blank value without a text, which
 an older store cannot attribute, becomes ``not_answered`` (never a "don't
 know" nobody chose). Scale scores and every other statistic ignore both
-``dont_know`` and ``not_answered`` (their value is blank); distributions and
-the exports show them apart.
+``dont_know`` and ``not_answered`` (their value is blank); the exports show them
+apart (``answers_long.status``, SPSS user-missing codes 8 and 9), while
+:func:`cocope_kit.analysis.likert_counts` still counts both in its one
+"don't know / missing" row.
 
 Examples
 --------
