@@ -489,6 +489,9 @@ class Store:
                     continue
                 base = cur.iloc[cur_idx[k]].to_dict()
                 base.update({c: r[c] for c in df.columns if c not in key})  # key as stored
+                if spec.derive is not None and "value" in df.columns \
+                        and "status" not in df.columns:
+                    base["status"] = None  # a new value: the status follows it (answer)
                 merged.append(base)
             if problems:
                 raise ValidationError(problems, f"update of {table!r}")

@@ -161,6 +161,16 @@ def test_update_is_checked_too(store):
     assert store.read("answer").value.tolist() == [4.0]
 
 
+def test_update_of_a_value_lets_the_status_follow(store):
+    store.insert("answer", {"response_id": "r1", "item_id": "wt_coop_1", "status": "dont_know"})
+    store.update("answer", {"response_id": "r1", "item_id": "wt_coop_1", "value": 3})
+    a = store.read("answer")
+    assert (a.value.item(), a.status.item()) == (3.0, "answered")
+    store.update("answer", {"response_id": "r1", "item_id": "wt_coop_1", "value": None,
+                            "status": "not_answered"})
+    assert store.read("answer").status.item() == "not_answered"
+
+
 # ---------------------------------------------------------------- the entry points
 def test_csv_import_names_file_row_column_and_value(store, tmp_path):
     f = tmp_path / "answer.csv"
