@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("export", help="export every table to CSV, XLSX, SPSS or REFI-QDA "
                        "(pseudonymised)",
-                       description="Export every table with a data dictionary (csv, xlsx), as "
+                       description="Export every table with a data dictionary (csv, xlsx; "
+                       "with the tidy tables answers_long, construct_scores and item_codebook, "
+                       "docs/exports.md), as "
                        "SPSS files with variable and value labels (sav, one per table and one "
                        "per survey instrument), or the interview codes as a REFI-QDA codebook "
                        "(qdc). People without consent (assent for students) are left out with "

@@ -1499,7 +1499,8 @@ def _surveys(rng, cops, cop_ids, prof, m_id, m_cop, m_role, m_group, m_left, n_c
     An answer is the latent mean of the CoP's profile for the item's construct
     and wave, plus a person effect, an item effect and noise, rounded onto the
     item's scale; reverse-keyed items are mirrored, so a respondent high on the
-    construct disagrees with them. About 3 % of answers are missing (don't know).
+    construct disagrees with them. About 3 % of answers are missing: half of them
+    "don't know" where the scale offers it, the others not answered.
     """
     instruments = [load_instrument(i) for i in _SURVEYS]
     audiences = ("professional", "student", "family", "other")
@@ -1560,7 +1561,7 @@ def _surveys(rng, cops, cop_ids, prof, m_id, m_cop, m_role, m_group, m_left, n_c
     person = rng.normal(0, 0.35, nm)
     r_prof = prof[r_cop]
     r_g = g_idx[r_m]
-    pos, items, values = [], [], []
+    pos, items, values, status = [], [], [], []
     for k, ins in enumerate(instruments):
         item_effect = rng.normal(0, 0.15, len(ins.items))
         for a in range(len(audiences)):
@@ -1584,7 +1585,15 @@ def _surveys(rng, cops, cop_ids, prof, m_id, m_cop, m_role, m_group, m_left, n_c
                     if it.reverse:
                         idx = npt - 1 - idx
                 block[:, col] = sv[idx]
-            block[rng.random(block.shape) < _MISSING_SHARE] = np.nan
+            miss = rng.random(block.shape) < _MISSING_SHARE
+            block[miss] = np.nan
+            # a missing answer is "don't know" on every other cell where the scale offers it
+            # (no extra random draws: the demo's numbers stay as they were)
+            dk = np.asarray([bool(ins.scales[it.scale].dont_know) for _, it in todo])
+            checker = (np.add.outer(np.arange(len(sel)), np.arange(len(todo))) % 2) == 0
+            st = np.where(miss, np.where(dk[None, :] & checker, "dont_know", "not_answered"),
+                          "answered").astype(object)
+            status.append(st.ravel())
             ids = np.asarray([it.id for _, it in todo], dtype=object)
             item_pos = np.asarray([i for i, _ in todo])
             pos.append((sel[:, None] * 1000 + item_pos[None, :]).ravel())
@@ -1597,6 +1606,7 @@ def _surveys(rng, cops, cop_ids, prof, m_id, m_cop, m_role, m_group, m_left, n_c
         "item_id": np.concatenate(items)[order] if items else np.zeros(0, object),
         "value": np.concatenate(values)[order] if values else np.zeros(0),
         "text": np.full(len(order), None, dtype=object),
+        "status": np.concatenate(status)[order] if status else np.zeros(0, object),
     }
     return response, answer
 

@@ -81,14 +81,16 @@ def _sheets(store: object, tables: Sequence[str], names: bool, consented_only: b
     return out
 
 
-def _cells(table: str | None, df: pd.DataFrame) -> list[tuple[str, str | None, list]]:
-    """``(column, kind, values)`` per column, values as Python objects for openpyxl."""
+def _cells(table: str | None, df: pd.DataFrame, kinds: dict[str, str] | None = None
+           ) -> list[tuple[str, str | None, list]]:
+    """``(column, kind, values)`` per column, values as Python objects for openpyxl
+    (``kinds``: the column types of a table that is not a store table)."""
     from .schema import TABLES
 
-    spec = TABLES[table] if table else None
+    spec = TABLES[table] if table and kinds is None else None
     out = []
     for name in (spec.column_names if spec else list(df.columns)):
-        kind = spec.column(name).type if spec else "text"
+        kind = spec.column(name).type if spec else (kinds or {}).get(name, "text")
         s = df[name] if name in df.columns else pd.Series([None] * len(df), dtype=object)
         if kind == "date":
             v = pd.to_datetime(s, errors="coerce")
@@ -176,18 +178,20 @@ def write_xlsx(store: object, path: str | os.PathLike, *, names: bool = False,
     """
     import openpyxl
 
-    from .schema import TABLE_ORDER, TABLES, describe
+    from .schema import describe
+    from .tidy import TIDY_COLUMNS, export_tidy, split_tables, tidy_dictionary
 
-    tables = list(tables) if tables else list(TABLE_ORDER)
-    for t in tables:
-        if t not in TABLES:
-            raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
-    sheets = _sheets(store, tables, names, consented_only)
-    dictionary = describe()
-    dictionary = dictionary[dictionary.table.isin(tables)].reset_index(drop=True)
+    tables, tidy = split_tables(tables)
+    sheets = _sheets(store, list(dict.fromkeys(
+        tables + (["cop", "member", "response", "answer"] if tidy else []))), names,
+        consented_only)
+    dictionary = pd.concat([describe(), tidy_dictionary()], ignore_index=True)
+    dictionary = dictionary[dictionary.table.isin(tables + tidy)].reset_index(drop=True)
     wb = openpyxl.Workbook(write_only=True)
     for t in tables:
         _write_sheet(wb, t, _cells(t, sheets[t]))
+    for t, df in export_tidy(sheets, tidy, names=names).items():
+        _write_sheet(wb, t, _cells(t, df, {c: k for c, k, _ in TIDY_COLUMNS[t]}))
     _write_sheet(wb, "columns", [(c, "bool" if dictionary[c].dtype == bool else "text",
                                   list(dictionary[c])) for c in dictionary.columns])
     out = Path(path)

@@ -83,6 +83,7 @@ __all__ = [
     "Scale",
     "list_instruments",
     "load_instrument",
+    "loaded_from_files",
     "reverse_key",
     "validate_instrument_file",
 ]
@@ -531,7 +532,24 @@ def load_instrument(instrument_id_or_path: str | os.PathLike) -> Instrument:
         st = path.stat()
     except OSError:
         return _validate_path(path)  # reports the unreadable file as a problem
-    return _load_cached(str(path), st.st_mtime_ns, st.st_size)
+    inst = _load_cached(str(path), st.st_mtime_ns, st.st_size)
+    if path.parent.resolve() != INSTRUMENT_DIR.resolve():
+        _FROM_FILES[inst.id] = inst  # a project's own instrument: answers to it are accepted
+    return inst
+
+
+_FROM_FILES: dict[str, Instrument] = {}
+
+
+def loaded_from_files() -> dict[str, Instrument]:
+    """Instruments loaded from a file outside the kit's folder in this session, by id.
+
+    The store checks answers against the shipped instruments and these
+    (:mod:`cocope_kit.answer_checks`): load a project's own instrument file
+    once (``load_instrument(path)``, as the forms and ``import-survey`` do)
+    before writing or merging answers to it.
+    """
+    return dict(_FROM_FILES)
 
 
 def validate_instrument_file(path: str | os.PathLike) -> Instrument:

@@ -333,6 +333,12 @@ def create_invitations(
     from .privacy import consent_register
 
     form, wave = _check_form(form), _check_wave(wave)
+    from .answer_checks import stored_spelling
+
+    other = stored_spelling(store, wave)
+    if other is not None:  # the answers would be refused at submit (answer_checks)
+        raise UsageError(f"wave {wave!r} is already spelt {other!r} in the store; use "
+                         f"{other!r}, so both are one wave")
     if isinstance(anonymous, bool) or not isinstance(anonymous, int) or not 0 <= anonymous <= 500:
         raise UsageError(f"anonymous {anonymous!r} is not allowed; a whole number from 0 to 500")
     if not isinstance(expires_days, (int, float)) or not 0 < expires_days <= 366:

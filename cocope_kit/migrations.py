@@ -322,9 +322,25 @@ CREATE INDEX IF NOT EXISTS ix_invitation_cop_id ON invitation(cop_id, wave);
 CREATE INDEX IF NOT EXISTS ix_invitation_member_id ON invitation(member_id);
 """
 
+# "Don't know" and "not answered" apart (issue 17): every answer gets a status
+# (cocope_kit.answer_status). Older rows: a value or a text is 'answered', the text
+# 'dont_know' (the forms' old way of writing "don't know") is 'dont_know' and the text
+# is cleared, anything else (a blank value an older store cannot attribute) 'not_answered'.
+_V4 = """
+ALTER TABLE answer ADD COLUMN status TEXT
+    CHECK (status IN ('answered', 'dont_know', 'not_answered'));
+UPDATE answer SET status = CASE
+    WHEN value IS NOT NULL THEN 'answered'
+    WHEN trim(text) = 'dont_know' THEN 'dont_know'
+    WHEN text IS NOT NULL AND trim(text) <> '' THEN 'answered'
+    ELSE 'not_answered' END;
+UPDATE answer SET text = NULL WHERE status = 'dont_know' AND trim(text) = 'dont_know';
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables of the data model", _V1),
     (2, "indexes on references; submission keys for idempotent form submits", _V2),
     (3, "invitations to the participant forms (token hashes only)", _V3),
+    (4, "answer status: answered, don't know or not answered", _V4),
 )
 """(version, name, SQL) in the order they are applied."""

@@ -109,7 +109,13 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.astype(object).map(_neutral, na_action="ignore")
+            # each distinct value once: ids, codes and labels repeat down a column
+            obj = s.astype(object)
+            codes, uniq = pd.factorize(obj, use_na_sentinel=True)
+            done = np.array([_neutral(v) for v in uniq], dtype=object)
+            vals = np.where(codes >= 0, done[np.maximum(codes, 0)] if len(done) else None,
+                            obj.to_numpy(dtype=object))
+            out[col] = pd.Series(vals, index=s.index, dtype=object)
     return out
 
 

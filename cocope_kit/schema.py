@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .answer_status import STATUSES, derive_status, status_conflicts
 from .errors import Problem, UsageError, ValidationError
 from .model import (
     ActionStatus,
@@ -61,6 +62,7 @@ from .model import (
     Verdict,
     values,
 )
+from .schema_docs import COLUMN_DOCS
 from .schema_rules import (
     ID_ALLOWED,
     ID_EXTRA_COLUMNS,
@@ -182,6 +184,8 @@ class Table:
     key: tuple[str, ...]
     description: str = ""
     rules: tuple[RowRule, ...] = field(default=())
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    """Fills columns that follow from others once cells are typed (``answer.status``)."""
 
     @property
     def column_names(self) -> list[str]:
@@ -379,7 +383,8 @@ _TABLE_LIST = [
             C("response_id", required=True, description=_ID),
             C("cop_id", required=True, ref=("cop", "cop_id")),
             C("instrument_id", required=True),
-            C("instrument_version", required=True),
+            C("instrument_version", required=True, pattern=ID_PATTERN,
+              description="the version of the instrument file answered (e.g. 1.0)"),
             C("respondent_id", required=True, description="member_id, or an anonymous token"),
             C("respondent_role", allowed=values(Role)),
             C("wave", required=True, description="pre, post, or another label"),
@@ -394,11 +399,18 @@ _TABLE_LIST = [
         (
             C("response_id", required=True, ref=("response", "response_id")),
             C("item_id", required=True),
-            C("value", "real", description="scale value; blank = missing or don't know"),
+            C("value", "real", description="the scale value; blank unless status is answered"),
             C("text", description="free-text answer"),
+            C("status", allowed=STATUSES,
+              description="answered, dont_know (the respondent chose \"don't know\") or "
+                          "not_answered (shown, left out); blank: derived from value and text "
+                          "(docs/exports.md)"),
         ),
         ("response_id", "item_id"),
         "One answer to one item.",
+        (RowRule("status", status_conflicts, "answered needs a value or a text; dont_know "
+                 "and not_answered need a blank value"),),
+        derive_status,
     ),
     Table(
         "pair_rating",
@@ -675,6 +687,8 @@ def validate(
     frame.columns = cols
     frame = frame.reset_index(drop=True)
     typed_df, cell_problems = _coerce(spec, frame)
+    if spec.derive is not None:
+        typed_df = spec.derive(typed_df)
     bad_cells = set()
     for pos, column, value, allowed in cell_problems:
         add(rn(pos), column, value, allowed)
@@ -846,7 +860,8 @@ def describe(table: str | None = None) -> pd.DataFrame:
                     "references": f"{c.ref[0]}.{c.ref[1]}" if c.ref else "",
                     "allowed": c.allowed_text(),
                     "personal": c.personal,
-                    "description": c.description or (t.description if c.name in t.key else ""),
+                    "description": (c.description or COLUMN_DOCS.get((t.name, c.name))
+                                    or (t.description if c.name in t.key else "")),
                 }
             )
     return pd.DataFrame(rows)

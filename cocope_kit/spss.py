@@ -24,13 +24,13 @@ built from the table, the column and what it refers to otherwise
 (:func:`variable_label`).
 
 Missing values
-    A blank answer is system-missing today: the store keeps "don't know" and
-    "not answered" both as a blank value (``answer.value`` NULL). Every survey
-    item already declares the user-missing codes of :func:`missing_codes`
+    Every survey item declares the user-missing codes of :func:`missing_codes`
     (``8`` don't know, ``9`` not answered on one-digit scales; ``98``/``99``
-    on two-digit scales), with value labels; an ``answer.status`` column
-    (``dont_know``, ``not_answered``), when the store gets one, is written
-    as those codes (:data:`STATUS_CODES`).
+    on two-digit scales), with value labels. An answer whose
+    ``answer.status`` (:mod:`cocope_kit.answer_status`) is ``dont_know`` or
+    ``not_answered`` is written as that code (:data:`STATUS_CODES`); an item
+    without any answer row (a response from an older store, or an item not
+    shown to the respondent's audience) is system-missing.
 
 Syntax
     :func:`write_sav` writes next to each ``survey_<instrument>.sav`` a
@@ -99,7 +99,7 @@ MISSING_LABELS: dict[str, str] = {"dont_know": "don't know", "not_answered": "no
 """Value labels of the user-missing codes of survey items."""
 
 STATUS_CODES: tuple[str, ...] = ("dont_know", "not_answered")
-"""Answer statuses written as user-missing codes (from an ``answer.status`` column, if any)."""
+"""Answer statuses written as user-missing codes (``answer.status``)."""
 
 _RESERVED = frozenset("ALL AND BY EQ GE GT LE LT NE NOT OR TO WITH".split())
 """SPSS keywords that cannot be variable names."""

@@ -287,6 +287,13 @@ class Store:
             raise UsageError(f"unknown table {table!r}; one of: {', '.join(TABLE_ORDER)}")
         return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
+    def _distinct(self, table: str, column: str) -> list:
+        """The distinct values of ``table.column`` (e.g. the waves used; answer_checks)."""
+        if table not in TABLES or column not in TABLES[table].column_names:
+            raise UsageError(f"{table} has no column {column!r}")
+        return [r[0] for r in self._con.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")]
+
     def _existing(self, table: str, column: str, values: Iterable) -> set:
         """Which of ``values`` occur in ``table.column``."""
         vals = [v for v in pd.unique(pd.Series(list(values), dtype=object).dropna())]
@@ -489,6 +496,9 @@ class Store:
                     continue
                 base = cur.iloc[cur_idx[k]].to_dict()
                 base.update({c: r[c] for c in df.columns if c not in key})  # key as stored
+                if spec.derive is not None and "value" in df.columns \
+                        and "status" not in df.columns:
+                    base["status"] = None  # a new value: the status follows it (answer)
                 merged.append(base)
             if problems:
                 raise ValidationError(problems, f"update of {table!r}")

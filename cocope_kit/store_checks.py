@@ -6,6 +6,8 @@ these after the per-table checks of :func:`cocope_kit.schema.validate`:
 
 * **pair ratings within one CoP**: the rater and the rated member are members
   of the rating's CoP (a member moved to another CoP takes no ratings along);
+* **survey rows fit their instrument** and **one spelling per wave**: see
+  :mod:`cocope_kit.answer_checks`;
 * **a plan without circles**: a new dependency that closes a circle of steps
   (``a`` waits for ``b`` waits for ``a``) is refused, with the circle named;
   the cycle search is the plan analysis' own
@@ -66,6 +68,15 @@ def cross_table_problems(
     list of Problem
     """
     problems: list[Problem] = []
+    if "response" in typed or "answer" in typed:  # instruments, items, scales (answer_checks)
+        from .answer_checks import instrument_problems, wave_problems
+
+        problems += instrument_problems(store, typed, raw, row_number, source)
+        problems += wave_problems(store, typed, raw, row_number, source)
+    elif "pair_rating" in typed:
+        from .answer_checks import wave_problems
+
+        problems += wave_problems(store, typed, raw, row_number, source)
     if "pair_rating" in typed:
         problems += _ratings_within_cop(store, typed, raw, row_number, source)
     if "member" in typed:

@@ -150,16 +150,16 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
 
         return export_store(store, out_dir, format=format, names=names, tables=tables,
                             consented_only=consented_only, wide_waves=wide_waves)
-    tables = list(tables) if tables else [t for t in TABLE_ORDER]
-    for t in tables:
-        if t not in TABLES:
-            raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
+    from .tidy import export_tidy, split_tables, tidy_dictionary
+
+    tables, tidy = split_tables(tables)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # the register needs member and consent; answers and codings follow their
     # responses and interviews, so those are read too when filtering
     need = set(tables) | ({"member", "consent", "response", "interview"}
                           if consented_only else set())
+    need |= {"cop", "member", "response", "answer"} if tidy else set()
     raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
     if consented_only:
         raw, _ = privacy.filter_consented(raw)
@@ -170,8 +170,14 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
             df = privacy.pseudonymise(t, df)
         flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
         sheets[t] = privacy.neutralise_formulas(flat)
-    dictionary = privacy.neutralise_formulas(schema.describe())
-    dictionary = dictionary[dictionary.table.isin(tables)]
+    for t, df in export_tidy(raw, tidy, names=names).items():
+        flat = df.astype(object).where(df.notna(), None)
+        if "submitted_at" in flat:
+            flat["submitted_at"] = df["submitted_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        sheets[t] = privacy.neutralise_formulas(flat)
+    dictionary = pd.concat([schema.describe(), tidy_dictionary()], ignore_index=True)
+    dictionary = privacy.neutralise_formulas(dictionary)
+    dictionary = dictionary[dictionary.table.isin(tables + tidy)]
     written = []
     for t, df in sheets.items():
         f = out / f"{t}.csv"

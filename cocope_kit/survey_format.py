@@ -46,10 +46,10 @@ __all__ = [
 ]
 
 DONT_KNOW = "dont_know"
-"""A "don't know" answer: stored as a blank value with this ``answer.text`` (as the forms do)."""
+"""A "don't know" answer: stored as a blank value with ``answer.status`` ``dont_know`` (as the forms do)."""
 
 BLANK = "blank"
-"""A value that means "not answered" (LimeSurvey's "No answer"): no answer row."""
+"""A value that means "not answered" (LimeSurvey's "No answer"): status ``not_answered``."""
 
 
 KINDS = ("item", "respondent", "timestamp", "role", "language", "ignore")

@@ -4,7 +4,9 @@ One row per respondent, one column per item: the wide CSV or XLSX file every
 platform exports. :func:`propose_map` matches the file's columns to the items
 of an instrument and its answer labels to scale values; :func:`import_survey`
 stores the responses the way the participant forms do (``response`` and
-``answer`` rows, "don't know" as a blank value with ``text = 'dont_know'``),
+``answer`` rows with a status: a platform's "don't know" label is ``dont_know``,
+a blank cell or a "no answer" label ``not_answered``; see
+:mod:`cocope_kit.answer_status`),
 in one transaction, all or nothing. The rules, the MAP.yaml format and what is
 kept about respondents are in ``docs/survey_import.md``.
 
@@ -48,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .answer_status import ANSWERED, NOT_ANSWERED
 from .errors import Problem, UsageError
 from .instruments import DONT_KNOW_LABELS, Instrument, Scale, load_instrument
 from .model import Role, values
@@ -218,7 +221,7 @@ _ROLE_LABELS: dict[str, tuple[str, ...]] = {
 _ROLE_BY_LABEL = {_norm(lab): role for role, labs in _ROLE_LABELS.items() for lab in labs}
 _ROLE_BY_LABEL.update({_norm(r): r for r in values(Role)})
 
-# "No answer" of the platforms: not answered (no row), unlike "don't know".
+# "No answer" of the platforms: status not_answered, unlike "don't know" (dont_know).
 _NO_ANSWER = {_norm(x) for x in ("No answer", "Keine Antwort", "Geen antwoord", "Sem resposta",
                                   "Bez odpovede", "N/A")}
 _DONT_KNOW = {_norm(x) for x in (*DONT_KNOW_LABELS.values(), "dont know", "don't know",
@@ -533,9 +536,10 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
             sc = inst.scales[item.scale]
             raw = _cell_text(rec[cs[0]])
             if raw is None:
+                rows.append((rid, iid, math.nan, None, NOT_ANSWERED))
                 continue
             if sc.type == "text":
-                rows.append((rid, iid, math.nan, raw))
+                rows.append((rid, iid, math.nan, raw, ANSWERED))
                 continue
             v = smap.values.get(sc.id, {}).get(raw)
             if v is None:
@@ -544,9 +548,11 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
             if v is None:
                 unmapped.setdefault((cs[0], raw), []).append(row_no)
             elif v == DONT_KNOW:
-                rows.append((rid, iid, math.nan, DONT_KNOW))
-            elif v != BLANK:
-                rows.append((rid, iid, float(v), None))
+                rows.append((rid, iid, math.nan, None, DONT_KNOW))
+            elif v == BLANK:
+                rows.append((rid, iid, math.nan, None, NOT_ANSWERED))
+            else:
+                rows.append((rid, iid, float(v), None, ANSWERED))
         has_any = any(_cell_text(rec[c]) is not None for cs in by_item.values() for c in cs)
         if not has_any:
             skipped.append(row_no)
@@ -608,7 +614,7 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
                                                 "instrument_version", "respondent_id",
                                                 "respondent_role", "wave", "language",
                                                 "submitted_at"])
-    answer = pd.DataFrame(answers, columns=["response_id", "item_id", "value", "text"])
+    answer = pd.DataFrame(answers, columns=["response_id", "item_id", "value", "text", "status"])
     answer["value"] = answer["value"].astype(float)
     return response, answer, problems, skipped
 

@@ -24,10 +24,39 @@ import cocope_kit.store  # noqa: F401  (ck.store.MIGRATIONS)
 COP = {"cop_id": "be-1", "name": "Reading buddies", "school": "GO! Gent", "country": "BE",
        "language": "nl", "created_on": "2026-01-12"}
 
+# the answers of these tests go to a test instrument "climate" with many items (the store
+# checks every answer against its instrument): each process loads it from this file
+CLIMATE_ENV = "COCOPE_TEST_CLIMATE"
+_LOAD = "import os, cocope_kit as ck; ck.load_instrument(os.environ['COCOPE_TEST_CLIMATE'])"
+
+
+def _climate(folder: Path) -> Path:
+    """Write the test instrument and load it in this process; later processes find it
+    through the environment."""
+    items = [f"c{j}" for j in range(10)] + [f"item{j}" for j in range(1000)] + ["before",
+                                                                                "after"]
+    lines = ["id: climate", 'version: "1.0"', "title: {en: Test climate}", "scales:",
+             "  p5: {values: [0, 1, 2, 3, 4], labels: {en: [a, b, c, d, e]}}", "items:"]
+    lines += [f"  - {{id: {i}, text: {{en: Item {i}}}, construct: x, scale: p5, "
+              "reverse: false, audience: [all]}" for i in items]
+    path = folder / "climate.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.environ[CLIMATE_ENV] = str(path)
+    ck.load_instrument(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def climate(tmp_path, monkeypatch):
+    monkeypatch.setenv(CLIMATE_ENV, "")
+    return _climate(tmp_path)
+
+
 WRITER = textwrap.dedent("""
     import sys, time, traceback
     from pathlib import Path
     import cocope_kit as ck
+    """ + _LOAD + """
 
     path, worker, n, k, folder = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5])
     store = ck.open_store(path)
@@ -183,6 +212,7 @@ IMPORTER = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
     import cocope_kit as ck
+    """ + _LOAD + """
     from cocope_kit import store as store_mod
 
     path, csv_path, marker = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -286,7 +316,7 @@ def test_kill_while_wal_grows_during_real_import(tmp_path):
         csv_path = tmp_path / f"try{attempt}" / "answer.csv"
         csv_path.parent.mkdir()
         _answers_csv(csv_path, n_rows, n_responses)
-        code = "import sys, cocope_kit as ck; ck.open_store(sys.argv[1]).import_file(sys.argv[2])"
+        code = _LOAD + "; import sys; ck.open_store(sys.argv[1]).import_file(sys.argv[2])"
         proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(csv_path)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:

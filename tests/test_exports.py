@@ -36,6 +36,7 @@ from cocope_kit.privacy import consent_register
 from cocope_kit.report import report_html
 from cocope_kit.schema import TABLES
 from cocope_kit.spss import variable_label
+from cocope_kit.tidy import TIDY_TABLES
 
 Q = f"{{{QDC_NAMESPACE}}}"
 GUID = re.compile(r"^(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -360,7 +361,7 @@ def tricky(tmp_path_factory):
 def test_xlsx_cells_are_typed_with_frozen_header_and_autofilter(tricky, tmp_path):
     (f,) = tricky.export(tmp_path, format="xlsx", names=True, consented_only=False)
     wb = openpyxl.load_workbook(f)
-    assert wb.sheetnames == [*TABLES, "columns"]
+    assert wb.sheetnames == [*TABLES, *TIDY_TABLES, "columns"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}" \

@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cocope_kit as ck
@@ -114,7 +115,8 @@ def test_submit_stores_exactly_the_answers_once(store):
     assert set(answers.index) == set(expected)
     for item_id, value in expected.items():
         if value == "dont_know":
-            assert answers.loc[item_id, "text"] == "dont_know"
+            assert answers.loc[item_id, "status"] == "dont_know"
+            assert pd.isna(answers.loc[item_id, "value"]) and pd.isna(answers.loc[item_id, "text"])
         else:
             assert answers.loc[item_id, "value"] == float(value)
     again = pages.post(card.token, {"t": card.token, **fields})

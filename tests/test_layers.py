@@ -15,13 +15,13 @@ PKG = Path(__file__).resolve().parents[1] / "cocope_kit"
 # rank of each layer: a module may import modules of a lower or equal rank only
 RANK = {
     "errors": 0, "model": 0,
-    "schema": 1, "schema_rules": 1, "schema_types": 1, "instruments": 1, "instrument_file": 1,
+    "schema": 1, "schema_docs": 1, "answer_status": 1, "schema_rules": 1, "schema_types": 1, "instruments": 1, "instrument_file": 1,
     "workspace": 1, "i18n": 1, "form_texts": 1,
     "stats": 2,
     "analysis": 3, "privacy": 3, "interviews": 3, "disclosure": 3,
     "store": 4, "store_io": 4, "store_checks": 4, "migrations": 4, "tabular": 4, "demo": 4, "cycle": 4, "exports": 4,
-    "invitations": 4, "store_invitations": 4, "spss": 4, "refiqda": 4, "survey_import": 4, "survey_format": 4,
-    "erasure": 4,
+    "invitations": 4, "store_invitations": 4, "tidy": 4, "spss": 4, "refiqda": 4, "survey_import": 4, "survey_format": 4,
+    "erasure": 4, "answer_checks": 4,
     "charts": 5,
     "widgets": 6, "report": 6, "harvest_doc": 6,
     "report_common": 6, "report_sections": 6, "report_cop": 6, "report_cross": 6,

@@ -231,6 +231,24 @@ def test_dont_know_status_becomes_user_missing_and_is_left_out_of_scores(tmp_pat
     assert np.isnan(kit[(kit.response_id == rid) & (kit.construct == "cooperation")].score.item())
 
 
+def test_statuses_written_by_the_store_become_the_user_missing_codes(tmp_path):
+    """The store's own answer.status (migration 4), not a frame made up for the test."""
+    store = write_demo(ck.open_store(":memory:"), n_cops=1)
+    resp = store.read("response")
+    rid = resp.loc[resp.instrument_id == "working_together", "response_id"].iloc[0]
+    store.update("answer", [
+        {"response_id": rid, "item_id": "wt_coop_1", "value": None, "status": "dont_know"},
+        {"response_id": rid, "item_id": "wt_coop_2", "value": None, "status": "not_answered"}])
+    write_sav(store, tmp_path, tables=["cop"], consented_only=False)
+    df, meta = pyreadstat.read_sav(tmp_path / "survey_working_together.sav", user_missing=True)
+    row = df.set_index("response_id").loc[rid]
+    assert (row["wt_coop_1"], row["wt_coop_2"]) == (8.0, 9.0)
+    assert meta.variable_value_labels["wt_coop_1"][8.0] == "don't know"
+    assert meta.variable_value_labels["wt_coop_1"][9.0] == "not answered"
+    plain, _ = pyreadstat.read_sav(tmp_path / "survey_working_together.sav")
+    assert plain.set_index("response_id").loc[rid, ["wt_coop_1", "wt_coop_2"]].isna().all()
+
+
 def test_missing_codes_sit_above_the_scale():
     assert missing_codes([1, 2, 3, 4, 5]) == {"dont_know": 8.0, "not_answered": 9.0}
     assert missing_codes(range(0, 8)) == {"dont_know": 8.0, "not_answered": 9.0}

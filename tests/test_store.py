@@ -22,6 +22,7 @@ from cocope_kit import schema
 from cocope_kit import store as store_mod
 from cocope_kit.errors import CocopeError, MergeConflictError, StoreError, ValidationError
 from cocope_kit.schema import TABLE_ORDER, TABLES
+from cocope_kit.tidy import TIDY_COLUMNS, TIDY_TABLES
 
 DATA = Path(__file__).parent / "data"
 V1_FIXTURE = DATA / "store_v1.sqlite"
@@ -142,7 +143,7 @@ def test_read_where_filters_and_file_store_round_trip(tmp_store_path, minimal_ro
 
 
 def test_timestamp_with_offset_is_stored_as_utc(full):
-    full.insert("response", {"response_id": "r-tz", "cop_id": "be-1", "instrument_id": "climate",
+    full.insert("response", {"response_id": "r-tz", "cop_id": "be-1", "instrument_id": "cop_climate",
                              "instrument_version": "1.0", "respondent_id": "anon-7", "wave": "post",
                              "language": "nl", "submitted_at": "2026-05-04T12:30:00+02:00"})
     got = full.read("response", where={"response_id": "r-tz"}).submitted_at.item()
@@ -251,12 +252,13 @@ def test_timestamps_that_are_numbers_or_out_of_range_are_rejected(value):
 # ---------------------------------------------------------------- delete
 def test_delete_writes_an_audit_row(full):
     n_before = full.count("answer")
-    assert full.delete("answer", ("be-1:r1", "c1"), reason="typo") == 1
+    assert full.delete("answer", ("be-1:r1", "cl_safety_1"), reason="typo") == 1
     assert full.count("answer") == n_before - 1
     audit = full.read("audit")
     assert len(audit) == 1
     row = audit.iloc[0]
-    assert (row.action, row.table_name, row.row_id, row.detail) == ("delete", "answer", "be-1:r1|c1", "typo")
+    assert (row.action, row.table_name, row.row_id, row.detail) == ("delete", "answer", "be-1:r1|cl_safety_1",
+                                                                 "typo")
     age = pd.Timestamp.now(tz="UTC") - row["at"]
     assert pd.Timedelta(0) <= age < pd.Timedelta(minutes=5)
 
@@ -328,9 +330,9 @@ def test_self_reference_cascade(store, minimal_rows):
 
 # ---------------------------------------------------------------- migrations
 def test_new_store_is_at_latest_version(store):
-    assert store.schema_version == 3 == store_mod.LATEST_VERSION
+    assert store.schema_version == 4 == store_mod.LATEST_VERSION
     m = store.migrations()
-    assert m.version.tolist() == [1, 2, 3]
+    assert m.version.tolist() == [1, 2, 3, 4]
     assert m.columns.tolist() == ["version", "name", "applied_at"]
     assert m.name.str.len().min() > 0
 
@@ -386,8 +388,8 @@ def test_opening_a_v1_store_migrates_and_keeps_rows(tmp_path):
     with ck.Store(path, upto=1) as s:  # upto stops early: nothing happens
         assert s.schema_version == 1
     s = ck.open_store(path)
-    assert s.schema_version == 3
-    assert s.migrations().version.tolist() == [1, 2, 3]
+    assert s.schema_version == 4
+    assert s.migrations().version.tolist() == [1, 2, 3, 4]
     names = {r[0] for r in s._con.execute("SELECT name FROM sqlite_master")}
     assert {"submission", "ix_member_cop_id", "ix_pair_rating_ratee_id", "invitation"} <= names
     assert s.read("cop").name.tolist() == ["Recreio para todos"]
@@ -404,8 +406,66 @@ def test_opening_a_v1_store_migrates_and_keeps_rows(tmp_path):
     assert s.write({"answer": []}, submission_key="k") == {"answer": 0}
     s.close()
     with ck.open_store(path) as again:  # reopening does not migrate twice
-        assert again.migrations().version.tolist() == [1, 2, 3]
+        assert again.migrations().version.tolist() == [1, 2, 3, 4]
         assert again.count("meeting") == 2
+
+
+def _v3_store_with_answers(path) -> None:
+    """A store at schema version 3 holding the four kinds of answer rows an older kit wrote."""
+    with ck.Store(path, upto=3) as s:
+        assert s.schema_version == 3
+        con = s._con
+        con.execute("INSERT INTO cop VALUES ('be-1', 'n', 's', 'BE', 'nl', 1, NULL, '2026-01-12')")
+        con.execute("INSERT INTO response VALUES ('r1', 'be-1', 'cop_climate', '1.0', 'x', "
+                    "'teacher', 'pre', 'nl', '2026-02-02T10:00:00.000000Z')")
+        con.executemany("INSERT INTO answer (response_id, item_id, value, text) VALUES (?,?,?,?)",
+                        [("r1", "cl_safety_1", 4.0, None),        # a scale point
+                         ("r1", "cl_safety_2", None, "dont_know"),  # the forms' "don't know"
+                         ("r1", "cl_trust_1", None, None),        # blank: cannot tell
+                         ("r1", "cl_open_dialogue_1", None, "we talk")])   # a text
+        assert [r[1] for r in con.execute("PRAGMA table_info(answer)")] == [
+            "response_id", "item_id", "value", "text"]
+
+
+def test_opening_a_v3_store_gives_every_answer_a_status_and_keeps_rows(tmp_path):
+    path = tmp_path / "v3.sqlite"
+    _v3_store_with_answers(path)
+    with ck.open_store(path) as s:
+        assert s.schema_version == 4
+        assert s.migrations().version.tolist() == [1, 2, 3, 4]
+        a = s.read("answer").set_index("item_id")
+        assert a.status.to_dict() == {"cl_safety_1": "answered", "cl_safety_2": "dont_know",
+                                      "cl_trust_1": "not_answered", "cl_open_dialogue_1": "answered"}
+        assert a.loc["cl_safety_1", "value"] == 4.0
+        assert pd.isna(a.loc["cl_safety_2", "text"])  # the marker text is gone
+        assert a.loc["cl_open_dialogue_1", "text"] == "we talk"
+        assert s.read("response").response_id.tolist() == ["r1"]
+        # the column refuses what the schema refuses, also below the schema
+        with pytest.raises(sqlite3.IntegrityError):
+            s._con.execute("UPDATE answer SET status = 'maybe'")
+
+
+def test_merging_a_v3_store_brings_its_answers_with_their_status(tmp_path):
+    old = tmp_path / "v3.sqlite"
+    _v3_store_with_answers(old)
+    before = old.read_bytes()
+    with ck.open_store(tmp_path / "all.sqlite") as s:
+        s.merge(old)
+        a = s.read("answer").set_index("item_id")
+        assert a.status.to_dict() == {"cl_safety_1": "answered", "cl_safety_2": "dont_know",
+                                      "cl_trust_1": "not_answered", "cl_open_dialogue_1": "answered"}
+    assert old.read_bytes() == before  # the source is migrated on a copy only
+
+
+def test_an_answer_file_of_the_old_layout_gets_its_status(full, tmp_path):
+    f = tmp_path / "answer.csv"
+    f.write_text("response_id,item_id,value,text\nbe-1:r1,cl_safety_2,,dont_know\n"
+                 "be-1:r1,cl_trust_1,,\nbe-1:r1,cl_open_dialogue_1,5,\n", encoding="utf-8")
+    full.import_file(f)
+    a = full.read("answer").set_index("item_id")
+    assert a.loc[["cl_safety_2", "cl_trust_1", "cl_open_dialogue_1"], "status"].tolist() == [
+        "dont_know", "not_answered", "answered"]
+    assert pd.isna(a.loc["cl_safety_2", "text"])
 
 
 def test_newer_schema_version_raises(tmp_store_path):
@@ -545,7 +605,8 @@ def exportable(full):
 
 def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
     files = exportable.export(tmp_path / "out")
-    assert sorted(f.name for f in files) == sorted([f"{t}.csv" for t in TABLE_ORDER] + ["columns.csv"])
+    assert sorted(f.name for f in files) == sorted(
+        [f"{t}.csv" for t in (*TABLE_ORDER, *TIDY_TABLES)] + ["columns.csv"])
     member = pd.read_csv(tmp_path / "out" / "member.csv", dtype=str)
     # Student B has no assent recorded: left out, with their consent rows
     assert member.name.tolist() == member.pseudonym.tolist() == ["Teacher A"]
@@ -558,8 +619,9 @@ def test_export_csv_pseudonymised_and_safe(exportable, tmp_path):
     assert lesson.title.tolist() == ["Ask pupils", "'" + FORMULA]
     assert lesson.text.tolist() == ["Pupils know best", "'+1 for this"]
     cols = pd.read_csv(tmp_path / "out" / "columns.csv")
-    assert set(cols.table) == set(TABLE_ORDER)
-    assert len(cols) == sum(len(TABLES[t].columns) for t in TABLE_ORDER)
+    assert set(cols.table) == set(TABLE_ORDER) | set(TIDY_TABLES)
+    assert len(cols) == sum(len(TABLES[t].columns) for t in TABLE_ORDER) + sum(
+        len(TIDY_COLUMNS[t]) for t in TIDY_TABLES)
     assert {"table", "column", "type", "description"} <= set(cols.columns)
     goal = pd.read_csv(tmp_path / "out" / "goal.csv")
     assert goal.baseline.tolist() == [4.0] and goal.deadline.tolist() == ["2026-06-30"]
@@ -580,7 +642,7 @@ def test_export_csv_with_names(exportable, tmp_path):
 def test_export_xlsx(exportable, tmp_path, names):
     (f,) = exportable.export(tmp_path / "x", format="xlsx", names=names, consented_only=False)
     wb = openpyxl.load_workbook(f)
-    assert wb.sheetnames == list(TABLE_ORDER) + ["columns"]
+    assert wb.sheetnames == list(TABLE_ORDER) + list(TIDY_TABLES) + ["columns"]
 
     def rows(sheet):
         ws = wb[sheet]
@@ -595,7 +657,8 @@ def test_export_xlsx(exportable, tmp_path, names):
     cell = wb["lesson"]["D3"]
     assert cell.value == FORMULA and cell.data_type == "s" and cell.quotePrefix
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
-    assert len(rows("columns")) == sum(len(TABLES[t].columns) for t in TABLE_ORDER)
+    assert len(rows("columns")) == sum(len(TABLES[t].columns) for t in TABLE_ORDER) + sum(
+        len(TIDY_COLUMNS[t]) for t in TIDY_TABLES)
 
 
 def test_export_bad_format(store, tmp_path):

@@ -160,6 +160,16 @@ def test_import_gives_the_numbers_of_a_hand_computation(name, tmp_path, store_pa
             assert got.loc[construct, "mean"] == pytest.approx(mean, abs=1e-12), construct
         else:
             assert np.isnan(got.loc[construct, "mean"])
+    # the tidy export's construct scores (cocope export) give the same numbers
+    with ck.open_store(store_path) as s:
+        s.export(tmp_path / "out", tables=["construct_scores", "answers_long"])
+    tidy = pd.read_csv(tmp_path / "out" / "construct_scores.csv")
+    assert len(pd.read_csv(tmp_path / "out" / "answers_long.csv")) == len(ans)
+    for construct, (n_scored, mean) in expected.items():
+        sc = tidy.loc[tidy.construct == construct, "score"].dropna()
+        assert len(sc) == n_scored, construct
+        if n_scored:
+            assert sc.mean() == pytest.approx(mean, abs=1e-12), construct
     # Likert counts of the first item: the hand count of each value in the file
     item = load_instrument(inst_id).items[0]
     col = _read_plain(name, opts).iloc[:, first]
@@ -237,13 +247,16 @@ def test_responses_look_like_form_submissions(tmp_path, store_path, capsys):
     assert set(resp.wave) == {"pre"}
     assert resp.respondent_role.value_counts().to_dict() == {
         "teacher": 3, "student": 2, "social_worker": 1, "school_leader": 1}
-    # "Não sei" is a don't-know answer (blank value, text dont_know), "Sem resposta" no row
+    # "Não sei" is a don't-know answer, "Sem resposta" and a blank cell are not answered
     raw = _read_plain("limesurvey_cc_pt_full.csv", {})
     items = raw.iloc[:, 6:]
-    assert (ans.text == "dont_know").sum() == int((items == "Não sei").sum().sum())
-    assert ans.loc[ans.text == "dont_know", "value"].isna().all()
-    answered = int(((items != "") & (items != "Sem resposta")).sum().sum())
-    assert len(ans) == answered
+    assert (ans.status == "dont_know").sum() == int((items == "Não sei").sum().sum())
+    assert ans.loc[ans.status != "answered", ["value", "text"]].isna().all().all()
+    not_answered = int(((items == "") | (items == "Sem resposta")).sum().sum())
+    assert (ans.status == "not_answered").sum() == not_answered
+    answered = int(((items != "") & (items != "Sem resposta") & (items != "Não sei")).sum().sum())
+    assert (ans.status == "answered").sum() == answered
+    assert len(ans) == items.size  # one row per item and respondent
     # LimeSurvey writes server time without an offset: read as UTC by default
     first = resp.sort_values("submitted_at").submitted_at.iloc[0]
     assert first == pd.Timestamp("2026-11-04T09:05:12Z")
@@ -388,7 +401,7 @@ def test_dry_run_map_round_trip(tmp_path, store_path, capsys):
         sub = vals[cols]
         score = sub.mean(axis=1).where(sub.notna().sum(axis=1) >= 2 / 3 * len(cols) - 1e-9)
         assert got.loc[construct, "mean"] == pytest.approx(score.mean(), abs=1e-12)
-    assert (ans.text == "dont_know").sum() == int((raw.iloc[:, 5:17] == "DK").sum().sum())
+    assert (ans.status == "dont_know").sum() == int((raw.iloc[:, 5:17] == "DK").sum().sum())
 
 
 def test_dry_run_never_overwrites_a_map_and_stores_nothing(tmp_path, store_path, capsys):
@@ -419,7 +432,7 @@ def test_the_map_is_used_exactly(tmp_path, store_path):
                       map_path=tmp_path / "m.yaml")
         ans = s.read("answer")
     assert "wt_fit" not in set(ans.item_id)
-    assert not (ans.value == 3).any() and (ans.text == "dont_know").sum() > 0
+    assert not (ans.value == 3).any() and (ans.status == "dont_know").sum() > 0
 
 
 def test_a_column_missing_from_the_map_is_refused(tmp_path, store_path):

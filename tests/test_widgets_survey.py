@@ -134,8 +134,9 @@ def test_dont_know_is_stored_as_missing_value_and_marked(cop_store):
     form.submit()
     ans = cop_store.read("answer").set_index("item_id")
     assert math.isnan(ans.loc["cl_trust_1", "value"])
-    assert ans.loc["cl_trust_1", "text"] == "dont_know"
-    assert ans.drop(index="cl_trust_1")["text"].isna().all()  # not confused with other answers
+    assert ans.loc["cl_trust_1", "status"] == "dont_know"
+    assert pd.isna(ans.loc["cl_trust_1", "text"])
+    assert (ans.drop(index="cl_trust_1")["status"] == "answered").all()  # not confused
 
 
 def test_no_dont_know_choice_where_the_scale_has_none(cop_store):
@@ -302,7 +303,9 @@ items:
     form.input_widget("q3").value = "  Finding time  "
     form.submit()
     ans = cop_store.read("answer").set_index("item_id")
-    assert list(ans.index) == ["q1", "q3"]  # the skipped optional item has no row
+    assert list(ans.index) == ["q1", "q2", "q3"]  # the skipped optional item: not answered
+    assert ans.status.tolist() == ["answered", "not_answered", "answered"]
+    assert math.isnan(ans.loc["q2", "value"]) and pd.isna(ans.loc["q2", "text"])
     assert math.isnan(ans.loc["q3", "value"]) and ans.loc["q3", "text"] == "Finding time"
     assert cop_store.read("response")["instrument_version"].tolist() == ["0.3"]
 

@@ -14,6 +14,7 @@ ActionPlanEditor          community              2 Community
 SurveyForm                survey                 3 Practice (participants)
 PairRatingForm            network                3 Practice (participants)
 InvitationDesk            invitations            3 Practice (cards for the forms)
+SurveyImporter            importer               researchers (survey-platform exports)
 CodingPanel               coding                 3 Practice (researchers)
 ReflectionJournal         practice               any meeting
 LessonLog                 practice               3 Practice
@@ -41,10 +42,12 @@ __all__ = [
     "PairRatingForm",
     "ReflectionJournal",
     "SurveyForm",
+    "SurveyImporter",
     "ValueStoryForm",
 ]
 
 _WHERE = {
+    "SurveyImporter": "importer",
     "CopSetup": "setup",
     "AttendanceTaker": "setup",
     "IdeaBoard": "domain",

@@ -14,14 +14,17 @@ widgets: :func:`survey_items`, :func:`missing_required`, :func:`count_answered`,
 
 How answers are stored (table ``answer``):
 
-=====================  ==========  ==============
-answer                 ``value``   ``text``
-=====================  ==========  ==============
-a scale point          the value   missing
-"don't know"           missing     ``dont_know``
-free text              missing     the text
-skipped (optional)     no row      no row
-=====================  ==========  ==============
+=====================  ==========  ==============  ================
+answer                 ``value``   ``text``        ``status``
+=====================  ==========  ==============  ================
+a scale point          the value   missing         ``answered``
+"don't know"           missing     missing         ``dont_know``
+free text              missing     the text        ``answered``
+skipped (optional)     missing     missing         ``not_answered``
+=====================  ==========  ==============  ================
+
+Every item shown gets a row, so "not answered" and "don't know" stay apart
+(:mod:`cocope_kit.answer_status`).
 
 Examples
 --------
@@ -40,8 +43,8 @@ Examples
 >>> form.status
 'Your answers have been saved. You can close this page now.'
 >>> answers = store.read("answer")
->>> len(answers), int(answers["value"].isna().sum()), answers["text"].dropna().tolist()
-(13, 1, ['dont_know'])
+>>> len(answers), int(answers["value"].isna().sum()), answers["status"].value_counts().to_dict()
+(13, 1, {'answered': 12, 'dont_know': 1})
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import Javascript
 
+from ..answer_status import ANSWERED, NOT_ANSWERED
 from ..errors import Problem, UsageError, ValidationError
 from ..form_texts import form_text, role_text
 from ..instruments import AUDIENCES, Instrument, load_instrument
@@ -82,7 +86,7 @@ __all__ = [
 ]
 
 #: Value of a "don't know" choice in the form, and ``answer.text`` of such an answer.
-DONT_KNOW = "dont_know"
+DONT_KNOW = "dont_know"  # = cocope_kit.answer_status.DONT_KNOW
 
 #: Instruments that are not filled in with this form: the collaboration network
 #: has its own form (PairRatingForm); reflection prompts go to the reflection table.
@@ -281,7 +285,7 @@ def build_response(
     instrument : Instrument or str
     answers : mapping item_id -> answer
         A scale value, :data:`DONT_KNOW`, a text (free-text items) or ``None``
-        (skipped; no answer row).
+        (skipped: a row with status ``not_answered``).
     cop_id, wave, respondent_id : str
     language : str
         The participant's language (stored as given; items fall back to English).
@@ -309,7 +313,7 @@ def build_response(
     >>> b["response"][["instrument_id", "instrument_version", "language"]].iloc[0].tolist()
     ['working_together', '1.0', 'de']
     >>> b["answer"].iloc[1].to_dict()
-    {'response_id': '...', 'item_id': 'wt_coop_2', 'value': nan, 'text': 'dont_know'}
+    {'response_id': '...', 'item_id': 'wt_coop_2', 'value': nan, 'text': None, 'status': 'dont_know'}
     """
     inst = _instrument(instrument)
     lang = normalise_language(language)
@@ -354,14 +358,14 @@ def build_response(
     for it in items:
         value = answers.get(it.item_id)
         if not is_answered(it, value):
-            continue
-        if it.kind == "text":
-            rows.append((rid, it.item_id, math.nan, value.strip()))
+            rows.append((rid, it.item_id, math.nan, None, NOT_ANSWERED))
+        elif it.kind == "text":
+            rows.append((rid, it.item_id, math.nan, value.strip(), ANSWERED))
         elif value == DONT_KNOW:
-            rows.append((rid, it.item_id, math.nan, DONT_KNOW))
+            rows.append((rid, it.item_id, math.nan, None, DONT_KNOW))
         else:
-            rows.append((rid, it.item_id, float(value), None))
-    answer = pd.DataFrame(rows, columns=["response_id", "item_id", "value", "text"])
+            rows.append((rid, it.item_id, float(value), None, ANSWERED))
+    answer = pd.DataFrame(rows, columns=["response_id", "item_id", "value", "text", "status"])
     answer["value"] = answer["value"].astype(float)
     return {"response": response, "answer": answer}
 
