@@ -346,7 +346,7 @@ def _consented(store: object, names: bool, consented_only: bool) -> dict[str, pd
     raw = {t: store.read(t) for t in need}
     kept = privacy.filter_consented(raw)[0] if consented_only else raw
     if not names:
-        kept = {t: privacy.pseudonymise(t, df) for t, df in kept.items()}
+        kept = privacy.pseudonymise_tables(kept, raw["member"], raw["consent"])
     return kept
 
 

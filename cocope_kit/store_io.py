@@ -159,15 +159,16 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     # the register needs member and consent; answers and codings follow their
     # responses and interviews, so those are read too when filtering
     need = set(tables) | ({"member", "consent", "response", "interview"}
-                          if consented_only else set())
+                          if consented_only else set()) | (set() if names else {"member", "consent"})
     raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
+    people = (raw.get("member"), raw.get("consent"))  # before filtering: mask every name
     if consented_only:
         raw, _ = privacy.filter_consented(raw)
+    if not names:  # real names in free text masked, personal columns replaced
+        raw = privacy.pseudonymise_tables(raw, *people)
     sheets = {}
     for t in tables:
         df = raw[t]
-        if not names:
-            df = privacy.pseudonymise(t, df)
         flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
         sheets[t] = privacy.neutralise_formulas(flat)
     dictionary = privacy.neutralise_formulas(schema.describe())

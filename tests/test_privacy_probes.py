@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from cocope_kit.formserver import FormPages
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from _store import COP, make_store  # noqa: E402
+from test_erasure import MID, _add_victim, _found, _in_bytes, _raw_cells  # noqa: E402
 from test_formserver import _serving  # noqa: E402
 
 
@@ -101,3 +103,161 @@ def test_other_methods_get_no_page_about_the_store(served, method):
     assert status == 405
     for bit in (COP, "sqlite", "Traceback", "Pausenhof", "cop_climate", token):
         assert bit not in body
+
+
+# ----------------------------------------------------------------------------- names in free text
+def _pseudonymised_outputs(path: Path, out: Path) -> dict[str, str]:
+    """Every output made without --names, as text (files inside archives unpacked)."""
+    import zipfile
+
+    import pyreadstat
+
+    from cocope_kit.cli import main
+
+    for fmt in ("csv", "xlsx", "sav", "qdpx", "qdc"):
+        assert main(["export", "--store", str(path), "--out", str(out / fmt), "--format", fmt]) == 0
+    assert main(["export", "--store", str(path), "--out", str(out / "agg"), "--aggregates"]) == 0
+    for f in ("h.md", "h.html"):
+        assert main(["harvest", "--store", str(path), "--out", str(out / f)]) == 0
+    assert main(["report", "--store", str(path), "--out", str(out / "all.html")]) == 0
+    assert main(["report", "--store", str(path), "--out", str(out / "cop.html"),
+                 "--cop", "be-gent"]) == 0
+    texts = {}
+    for f in sorted(out.rglob("*")):
+        if not f.is_file():
+            continue
+        if f.suffix in (".qdpx", ".xlsx"):
+            with zipfile.ZipFile(f) as z:
+                for n in z.namelist():
+                    texts[f"{f.name}:{n}"] = z.read(n).decode("utf-8", "replace")
+        elif f.suffix == ".sav":
+            df, _ = pyreadstat.read_sav(f)
+            texts[f.name] = df.astype(str).to_csv(index=False)
+        else:
+            texts[str(f.relative_to(out))] = f.read_text(encoding="utf-8")
+    return texts
+
+
+def test_real_names_written_in_free_text_reach_no_pseudonymised_output(tmp_path):
+    import json
+
+    from cocope_kit.demo import write_demo
+    from cocope_kit.privacy import NAME_MASK, _text_columns, consent_register
+    from cocope_kit.schema import TABLE_ORDER, TABLES
+
+    path = tmp_path / "school.sqlite"
+    s = write_demo(ck.open_store(path))
+    members = s.read("member")
+    register = consent_register(members, s.read("consent")).set_index("member_id")
+    gent = members[members.cop_id == "be-gent"].set_index("member_id")
+    shown = next(m for m in gent.index if register.loc[m, "included"])
+    hidden = next(m for m in gent.index if not register.loc[m, "included"])
+    name_in, name_out = gent.loc[shown, "name"], gent.loc[hidden, "name"]
+    mention = f"asked {name_in.upper()} and {name_out}"
+    # the mention in every free-text column of one row of be-gent (or of its children)
+    written = []
+    for table in TABLE_ORDER:
+        cols = _text_columns(table)
+        df = s.read(table)
+        if "cop_id" in df:
+            df = df[df.cop_id == "be-gent"]
+        else:
+            df = df[df[TABLES[table].key[0]].astype(str).str.startswith("be-gent")]
+        if not cols or df.empty or table in ("cop", "member", "code"):
+            continue
+        row = df.iloc[0]
+        change = {k: row[k] for k in TABLES[table].key}
+        for c in cols:
+            if TABLES[table].column(c).type == "json":
+                levels = json.loads(row[c])
+                levels["2"] = f"{levels['2']} {mention}"
+                change[c] = json.dumps(levels)
+            else:
+                change[c] = f"{row[c] if isinstance(row[c], str) else ''} {mention}".strip()
+            written.append(f"{table}.{c}")
+        s.update(table, change)
+    s.close()
+    assert {"lesson.text", "lesson.tags", "lesson.link", "interview.transcript", "answer.text",
+            "action.title", "goal.gas_levels", "reflection.text"} <= set(written)
+
+    texts = _pseudonymised_outputs(path, tmp_path / "out")
+
+    def hits(name):
+        return sorted(k for k, v in texts.items() if re.search(re.escape(name), v, re.I))
+    assert hits(name_in) == [] and hits(name_out) == []
+    for part in (name_in, name_out):  # not even its HTML- or XML-escaped form
+        assert hits(part.replace("'", "&#x27;")) == [] and hits(part.replace("'", "&apos;")) == []
+    # the consented member's pseudonym stands where the name was, in the CoP's rows
+    lesson = texts["csv/lesson.csv"]
+    assert f"asked {gent.loc[shown, 'pseudonym']} and {NAME_MASK}" in lesson
+    assert f"asked {gent.loc[shown, 'pseudonym']} and {NAME_MASK}" in texts["cop.html"]
+
+
+# ----------------------------------------------------------------------------- forget, across features
+def test_forget_reaches_invitations_submissions_and_every_later_export(tmp_path):
+    """Zofia of tests/test_erasure.py, plus two invitation cards and a submitted form:
+    after forget no table of the file, no export format (qdpx and qdc included), no
+    aggregate table and no report holds her; her cards no longer open."""
+    import sqlite3
+
+    from cocope_kit.demo import write_demo
+
+    path = tmp_path / "school.sqlite"
+    s = write_demo(ck.open_store(path))
+    _add_victim(s)
+    cards = inv.create_invitations(s, "be-gent", "cop_climate", "post", members=[MID])
+    cards += inv.create_invitations(s, "be-gent", "collaboration_network", "post",
+                                    members=[MID])
+    assert FormPages(s).get(cards[0].token).kind == "form"
+    s.close()
+    with_names = _pseudonymised_outputs(path, tmp_path / "before")
+    assert [k for k, v in with_names.items() if _found(v)]  # she is in the outputs before
+
+    with ck.open_store(path) as s:
+        counts = s.forget(MID)
+        assert counts["invitation"] == 2
+        assert FormPages(s).get(cards[0].token).kind == "invalid"
+        assert FormPages(s).get(cards[1].token).kind == "invalid"
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM invitation WHERE member_id = ?",
+                           (MID,)).fetchone() == (0,)
+    finally:
+        con.close()
+    assert [c for c in _raw_cells(path) if _found(c[3])] == []
+    assert _in_bytes(path) == {}
+    after = _pseudonymised_outputs(path, tmp_path / "after")
+    assert {k: _found(v) for k, v in after.items() if _found(v)} == {}
+
+
+# ----------------------------------------------------------------------------- import-survey text
+def test_import_survey_names_the_file_row_and_column_of_a_bad_free_text(tmp_path):
+    """A control character in a free-text answer is reported where the user can find it:
+    the spreadsheet row and the column header of the file, with the cell as written."""
+    import csv
+
+    from cocope_kit.demo import write_demo
+    from cocope_kit.survey_import import SurveyImportError, import_survey
+
+    f = tmp_path / "reflections.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([
+            ["id", "rp_domain_1", "rp_domain_2"],
+            ["a1", "We care about breaks", "Quiet corners\nand buddies"],  # a line break is fine
+            ["a2", "x" * 1_100_000, "fine\x1b[31m"],
+            ["a3", "We care\x00about it", "ok"],
+        ])
+    s = write_demo(ck.open_store(tmp_path / "s.sqlite"))
+    before = s.count("answer")
+    with pytest.raises(SurveyImportError) as e:
+        import_survey(s, f, "reflection_prompts", cop_id="be-gent", wave="post", role="teacher")
+    where = sorted((p.row, p.column, p.value) for p in e.value.problems)
+    assert where == [(3, "rp_domain_2", "fine\x1b[31m"), (4, "rp_domain_1", "We care\x00about it")]
+    assert "row 3, column 'rp_domain_2'" in str(e.value)
+    assert s.count("answer") == before
+    # without the two bad cells the same file imports, the 1.1 MB answer included
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["id", "rp_domain_1"], ["a2", "x" * 1_100_000]])
+    import_survey(s, f, "reflection_prompts", cop_id="be-gent", wave="post", role="teacher")
+    assert s.read("answer").text.str.len().max() == 1_100_000
+    s.close()

@@ -445,8 +445,8 @@ def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
 
     Lessons have no member column, but their free text may name people.
     Every full real name of a member (``member.name``, matched as whole
-    words, ignoring case, with or without accents) in ``title`` and
-    ``text`` is replaced:
+    words, ignoring case, with or without accents) in ``title``,
+    ``text``, ``tags`` and ``link`` is replaced:
 
     * by the member's **pseudonym** when the lesson belongs to the member's
       CoP and :func:`cocope_kit.privacy.consent_register` includes them;
@@ -460,7 +460,7 @@ def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
     Returns
     -------
     DataFrame
-        A copy of ``lessons``; only ``title`` and ``text`` change.
+        A copy of ``lessons``; only ``title``, ``text``, ``tags`` and ``link`` change.
 
     Examples
     --------
@@ -490,7 +490,7 @@ def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
         pat = _name_pattern(name) if isinstance(name, str) else None
         ok = mid in included
         people.append((cid, pat, str(pseud) if isinstance(pseud, str) else None, ok))
-    for col in ("title", "text"):
+    for col in ("title", "text", "tags", "link"):
         if col not in out:
             continue
         new = []
