@@ -51,6 +51,7 @@ import pandas as pd
 from .errors import Problem, UsageError
 from .instruments import DONT_KNOW_LABELS, Instrument, Scale, load_instrument
 from .model import Role, values
+from .schema_rules import TEXT_ALLOWED, bad_text
 from .survey_format import (
     BLANK,
     DONT_KNOW,
@@ -535,6 +536,8 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
             if raw is None:
                 continue
             if sc.type == "text":
+                if bad_text([raw], long=True)[0]:  # located here, not as an answer row
+                    bad(row_no, cs[0], raw, TEXT_ALLOWED[True])
                 rows.append((rid, iid, math.nan, raw))
                 continue
             v = smap.values.get(sc.id, {}).get(raw)
