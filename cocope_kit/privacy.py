@@ -36,6 +36,7 @@ __all__ = [
     "restore_formulas",
     "write_csv",
     "NAME_MASK",
+    "NamesMasked",
     "mask_names_in_text",
     "pseudonymise",
     "pseudonymise_tables",
@@ -552,3 +553,47 @@ def pseudonymise_tables(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
     """
     masked = mask_names_in_text(tables, members, consent)
     return {t: pseudonymise(t, df) if t in TABLES else df for t, df in masked.items()}
+
+
+class NamesMasked:
+    """A read-only view of a store whose ``read`` masks real names written in free text.
+
+    For outputs drawn straight from ``store.read`` (the CoP tree poster): every table
+    read through it passes :func:`mask_names_in_text` with the store's members and
+    consent, so a goal, step or lesson that names a member shows the pseudonym.
+    Member names themselves stay in ``member.name``: the output decides what it shows.
+
+    >>> import cocope_kit as ck
+    >>> s = ck.open_store(":memory:")
+    >>> _ = s.write({"cop": [{"cop_id": "c", "name": "N", "school": "S", "country": "PT",
+    ...                       "language": "pt", "created_on": "2026-01-12"}],
+    ...              "member": [{"member_id": "c:1", "cop_id": "c", "name": "Ana Silva",
+    ...                          "pseudonym": "Teacher A", "role": "teacher"}],
+    ...              "consent": [{"member_id": "c:1", "kind": "consent", "status": "given",
+    ...                           "recorded_on": "2026-01-12"}],
+    ...              "goal": [{"goal_id": "c:g1", "cop_id": "c", "statement": "Ana Silva leads",
+    ...                        "agreed_on": "2026-01-12"}]})
+    >>> NamesMasked(s).read("goal").statement.item()
+    'Teacher A leads'
+    """
+
+    def __init__(self, store):
+        self._store = store
+        self._people: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+    def __getattr__(self, name):  # path, count, ... of the store itself
+        return getattr(self._store, name)
+
+    def read(self, table: str, *args, **kwargs) -> pd.DataFrame:
+        df = self._store.read(table, *args, **kwargs)
+        if table not in TABLES or not _text_columns(table):
+            return df
+        if self._people is None:
+            self._people = (self._store.read("member"), self._store.read("consent"))
+        tables = {table: df}
+        if "cop_id" not in df.columns:  # the parent tells the CoP of a row
+            for c in TABLES[table].columns:
+                if c.ref and c.ref[0] != table and "cop_id" in TABLES[c.ref[0]].column_names:
+                    tables[c.ref[0]] = self._store.read(c.ref[0])
+                    break
+        return mask_names_in_text(tables, *self._people)[table]

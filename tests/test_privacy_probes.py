@@ -261,3 +261,28 @@ def test_import_survey_names_the_file_row_and_column_of_a_bad_free_text(tmp_path
     import_survey(s, f, "reflection_prompts", cop_id="be-gent", wave="post", role="teacher")
     assert s.read("answer").text.str.len().max() == 1_100_000
     s.close()
+
+
+def test_the_wall_poster_shows_pseudonyms_for_names_typed_into_the_plan(tmp_path):
+    """The CoP tree hangs in the staff room: a goal or step that names a member shows the
+    pseudonym (read from the PDF's text with poppler's pdftotext)."""
+    import shutil
+    import subprocess
+
+    from cocope_kit.cli import main
+    from cocope_kit.demo import write_demo
+
+    path = tmp_path / "school.sqlite"
+    s = write_demo(ck.open_store(path))
+    m = s.read("member", where={"cop_id": "be-gent"}).iloc[0]
+    goal = s.read("goal", where={"cop_id": "be-gent"}).iloc[0]
+    step = s.read("action", where={"cop_id": "be-gent"}).iloc[0]
+    s.update("goal", {"goal_id": goal.goal_id, "statement": f"{goal.statement} with {m['name']}"})
+    s.update("action", {"action_id": step.action_id, "title": f"{m['name']} maps the hours"})
+    s.close()
+    pdf = tmp_path / "tree.pdf"
+    assert main(["poster", "--store", str(path), "--cop", "be-gent", "--out", str(pdf)]) == 0
+    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(pdf), "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    assert m["name"] not in text and m["name"].split()[-1] not in text
+    assert f"{m['pseudonym']} maps the" in text and f"with {m['pseudonym']}" in text
