@@ -485,7 +485,9 @@ def mask_names_in_text(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
             spellings.update({" ".join(pseud.split()), _plain(pseud)})
     if not spellings:
         return {t: df.copy() for t, df in tables.items()}
-    alts = sorted({r"\s+".join(re.escape(w) for w in s.split()) for s in spellings},
+    # blanks between the words, at most one line break: a name never spans a paragraph
+    gap = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
+    alts = sorted({gap.join(re.escape(w) for w in s.split()) for s in spellings},
                   key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
 

@@ -286,3 +286,32 @@ def test_the_wall_poster_shows_pseudonyms_for_names_typed_into_the_plan(tmp_path
                                    capture_output=True, text=True).stdout.split())
     assert m["name"] not in text and m["name"].split()[-1] not in text
     assert f"{m['pseudonym']} maps the" in text and f"with {m['pseudonym']}" in text
+
+
+def test_a_pseudonymised_qdpx_comes_back_after_coding(tmp_path):
+    """A researcher codes the pseudonymised REFI-QDA project and the codings go back into
+    the school's store, although transcripts that named a member were masked on export."""
+    from cocope_kit.demo import write_demo
+
+    s = write_demo(ck.open_store(tmp_path / "school.sqlite"))
+    m = s.read("member", where={"cop_id": "be-gent"}).iloc[0]
+    iv = s.read("interview", where={"cop_id": "be-gent"}).iloc[0]
+    paragraphs = iv.transcript.split("\n\n")
+    paragraphs[0] = f"{paragraphs[0]} {m['name'].replace(' ', chr(10))} helped."  # over a line
+    s.update("interview", {"interview_id": iv.interview_id, "transcript": "\n\n".join(paragraphs)})
+    s.export(tmp_path / "q", format="qdpx")
+    qdpx = tmp_path / "q" / "interviews.qdpx"
+    import zipfile
+    with zipfile.ZipFile(qdpx) as z:
+        sources = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("sources/"))
+    assert m["name"].split()[-1] not in sources and f"{m['pseudonym']} helped." in sources
+    codings = s.read("coding")
+    mine = codings[codings.interview_id == iv.interview_id]
+    assert len(mine) > 0
+    for cid in mine.coding_id:
+        s.delete("coding", cid, reason="recoded in another program")
+    counts = s.import_file(qdpx)
+    assert counts["coding"] == len(mine)
+    back = s.read("coding")
+    assert sorted(back[back.interview_id == iv.interview_id].segment) == sorted(mine.segment)
+    s.close()
