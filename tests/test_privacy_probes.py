@@ -315,3 +315,37 @@ def test_a_pseudonymised_qdpx_comes_back_after_coding(tmp_path):
     back = s.read("coding")
     assert sorted(back[back.interview_id == iv.interview_id].segment) == sorted(mine.segment)
     s.close()
+
+
+@pytest.mark.parametrize("coder, shown", [("coder\u0085x", "'coder\\x85x'"),
+                                          ("coder\x7fx", "'coder\\x7fx'")])
+def test_qdpx_import_applies_the_text_rules_to_coder_names(tmp_path, coder, shown):
+    import sqlite3
+    import zipfile
+
+    from cocope_kit.demo import write_demo
+    from cocope_kit.errors import ValidationError
+
+    path = tmp_path / "school.sqlite"
+    s = write_demo(ck.open_store(path))
+    s.export(tmp_path / "q", format="qdpx")
+    s.close()
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM coding")
+    con.execute("DELETE FROM code")
+    con.commit()
+    con.close()
+    src, bad = tmp_path / "q" / "interviews.qdpx", tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(bad, "w") as zo:
+        for n in zi.namelist():
+            data = zi.read(n)
+            if n == "project.qde":
+                data = re.sub(r'(<User [^>]*name=")coder_a"', rf'\g<1>{coder}"',
+                              data.decode(), count=1).encode()
+            zo.writestr(n, data)
+    with ck.open_store(path) as s:
+        with pytest.raises(ValidationError) as e:
+            s.import_file(bad)
+        assert s.count("coding") == 0 and s.count("code") == 0
+    assert "column 'coder'" in str(e.value) and shown in str(e.value)
+    assert "control characters" in str(e.value)
