@@ -349,3 +349,57 @@ def test_qdpx_import_applies_the_text_rules_to_coder_names(tmp_path, coder, show
         assert s.count("coding") == 0 and s.count("code") == 0
     assert "column 'coder'" in str(e.value) and shown in str(e.value)
     assert "control characters" in str(e.value)
+
+
+# ----------------------------------------------------------------------------- thin stores
+def _cop(cid: str) -> dict:
+    return {"cop_id": cid, "name": f"Recreio {cid}", "school": "EB Norte", "country": "PT",
+            "language": "pt", "created_on": "2026-01-12"}
+
+
+def _people(cid: str, roles: list[str], status: str = "given") -> dict:
+    member, consent = [], []
+    for n, role in enumerate(roles, start=1):
+        mid = f"{cid}:{n}"
+        member.append({"member_id": mid, "cop_id": cid, "name": f"Pessoa {n}",
+                       "pseudonym": f"P {n}", "role": role})
+        for kind in ("consent", "assent") if role == "student" else ("consent",):
+            consent.append({"member_id": mid, "kind": kind, "status": status,
+                            "recorded_on": "2026-01-12"})
+    return {"member": member, "consent": consent}
+
+
+THIN_STORES = {
+    "a CoP and nothing else": {"cop": [_cop("a")]},
+    "one member": {"cop": [_cop("a")], **_people("a", ["teacher"])},
+    "only students": {"cop": [_cop("a")], **_people("a", ["student"] * 3)},
+    "everyone withdrew": {"cop": [_cop("a")], **_people("a", ["teacher"] * 3, "withdrawn")},
+    "a meeting nobody attended": {"cop": [_cop("a")], "meeting": [
+        {"meeting_id": "a:m1", "cop_id": "a", "phase": "domain", "held_on": "2026-02-01"}]},
+    "a goal without measurements": {"cop": [_cop("a")], "goal": [
+        {"goal_id": "a:g1", "cop_id": "a", "statement": "More play", "agreed_on": "2026-02-01"}]},
+}
+
+
+@pytest.mark.parametrize("case", list(THIN_STORES))
+def test_a_store_that_passed_validation_never_makes_an_output_fail(tmp_path, case, capsys):
+    """Finding 6's promise for stores that are valid but thin: no survey yet, one member,
+    nobody with consent. Every report, export, harvest and poster works (exit 0)."""
+    from cocope_kit.cli import main
+
+    path = tmp_path / "s.sqlite"
+    with ck.open_store(path) as s:
+        s.write(THIN_STORES[case])
+    out = tmp_path / "out"
+    runs = [["report", "--out", out / "all.html"], ["report", "--out", out / "a.html", "--cop", "a"],
+            ["export", "--out", out / "agg", "--aggregates"],
+            ["export", "--out", out / "sav", "--format", "sav"],
+            ["export", "--out", out / "xlsx", "--format", "xlsx"],
+            ["harvest", "--out", out / "h.md"],
+            ["poster", "--cop", "a", "--out", out / "tree.pdf"]]
+    failed = {}
+    for args in runs:
+        rc = main([args[0], "--store", str(path), *map(str, args[1:])])
+        if rc != 0:
+            failed[" ".join(map(str, args[:1] + args[-2:]))] = capsys.readouterr().err[-300:]
+    assert failed == {}
