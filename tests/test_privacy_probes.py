@@ -403,3 +403,29 @@ def test_a_store_that_passed_validation_never_makes_an_output_fail(tmp_path, cas
         if rc != 0:
             failed[" ".join(map(str, args[:1] + args[-2:]))] = capsys.readouterr().err[-300:]
     assert failed == {}
+
+
+def test_aggregate_csvs_use_the_one_csv_writer(tmp_path, monkeypatch):
+    """Finding 3's rule for every CSV the kit writes: a lone carriage return inside a text
+    cell is quoted (a reader that splits rows at CR keeps the row) and the formula rule holds.
+    No aggregate column holds long text today; a future one must not bring the bug back."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    from cocope_kit import report_cross
+
+    table = pd.DataFrame({"cop_id": ["a", "b"], "note": ["first\r=1+2", "plain"], "n": [5, 6]})
+    monkeypatch.setattr(report_cross, "cross_cop_tables", lambda *a, **k: {"notes": table})
+    (path, _readme) = report_cross.write_aggregates(object(), tmp_path / "agg")
+    raw = path.read_bytes().decode("utf-8")
+    inside, lone = False, []
+    for i, ch in enumerate(raw):
+        if ch == '"':
+            inside = not inside
+        elif ch == "\r" and not inside and raw[i + 1:i + 2] != "\n":
+            lone.append(i)
+    assert lone == []
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    assert rows[1] == ["a", "first\r'=1+2", "5"] and len(rows) == 3
