@@ -229,17 +229,18 @@ def merge(store, *sources) -> pd.DataFrame:
                         frames[t] = theirs.iloc[new_pos].reset_index(drop=True)
                         numbers[t] = [p + 1 for p in new_pos]  # row in that store's table
                     report.append((label, t, len(new_pos), same))
-                if clashed or not frames:
+                if not frames:
                     continue
+                # the new rows are checked even beside a collision, so one answer lists all
                 typed, found = store._validate_batch(frames, label, numbers, None)
-                if found:
+                if found or clashed:
                     problems += found
                     continue
                 for t, df in typed.items():  # later sources may refer to these rows
                     store._insert_rows(t, df)
             labels = ", ".join(lab for lab, _ in others)
             if conflicts:
-                raise MergeConflictError(conflicts, labels)
+                raise MergeConflictError(conflicts, labels, problems=problems)
             if problems:
                 raise ValidationError(problems, f"the merge of {labels} (nothing was merged)")
             for label, _ in others:

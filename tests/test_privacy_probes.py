@@ -429,3 +429,42 @@ def test_aggregate_csvs_use_the_one_csv_writer(tmp_path, monkeypatch):
     assert lone == []
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     assert rows[1] == ["a", "first\r'=1+2", "5"] and len(rows) == 3
+
+
+# ----------------------------------------------------------------------------- merge
+def test_merge_lists_collisions_and_the_new_rows_problems_together(tmp_path):
+    """Finding 5's "all problems listed": a store that both collides with the target and
+    brings hostile new rows gets one answer naming both, and nothing is merged."""
+    import shutil
+    import sqlite3
+
+    from cocope_kit.demo import write_demo
+    from cocope_kit.errors import MergeConflictError
+
+    target = tmp_path / "target.sqlite"
+    write_demo(ck.open_store(target)).close()
+    src = tmp_path / "other.sqlite"
+    shutil.copy(target, src)
+    con = sqlite3.connect(src)
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute("UPDATE cop SET name = 'Another name' WHERE cop_id = 'be-gent'")  # collision
+    con.execute("INSERT INTO member (member_id, cop_id, name, pseudonym, role, core) "
+                "VALUES ('be-gent:p99', 'be-gent', 'Ana', 'Teacher Z', 'pilot', 1)")
+    con.execute("INSERT INTO cop (cop_id, name, school, country, language, cycle, created_on) "
+                "VALUES ('../../x', 'N', 'S', 'ZZ', 'en', 1, '2026-01-01')")
+    con.commit()
+    con.close()
+    con = sqlite3.connect(target)
+    before = list(con.iterdump())
+    con.close()
+    with ck.open_store(target) as s, pytest.raises(MergeConflictError) as e:
+        s.merge(src)
+    text = str(e.value)
+    assert "column 'name' is 'Samen in de klas' here but 'Another name' there" in text
+    found = {(p.table, p.column, p.value) for p in e.value.problems}
+    assert {("member", "role", "pilot"), ("cop", "cop_id", "../../x"),
+            ("cop", "country", "ZZ")} <= found
+    assert "'pilot' is not allowed" in text and "'../../x' is not allowed" in text
+    con = sqlite3.connect(target)
+    assert list(con.iterdump()) == before
+    con.close()
