@@ -402,6 +402,35 @@ def _plain(text: str) -> str:
     return " ".join(s.casefold().split())
 
 
+_ACCENTED: dict[str, str] = {}
+
+
+def _accent_blind(word: str) -> str:
+    """A pattern for a plain (accent-free) word that also matches it written with accents,
+    precomposed (``í``) or decomposed (``i`` + combining acute).
+
+    >>> import re
+    >>> bool(re.fullmatch(_accent_blind("silva"), "SÍlva", re.IGNORECASE))
+    True
+    """
+    import re
+    import unicodedata
+
+    if not _ACCENTED:
+        for cp in range(0xC0, 0x250):
+            ch = chr(cp)
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                           if not unicodedata.combining(c)).casefold()
+            if len(base) == 1 and base.isalpha() and base != ch.casefold():
+                _ACCENTED[base] = _ACCENTED.get(base, "") + ch
+    out = []
+    for c in word:
+        more = _ACCENTED.get(c, "")
+        out.append((f"[{re.escape(c)}{re.escape(more)}]" if more else re.escape(c))
+                   + "[\u0300-\u036f]*")
+    return "".join(out)
+
+
 def _row_cops(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
     """The CoP of each row: its own ``cop_id``, or its parent's (answer -> response, ...);
     empty where neither is known."""
@@ -479,15 +508,15 @@ def mask_names_in_text(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
         ok = mid in included and isinstance(pseud, str) and bool(pseud.strip())
         if isinstance(name, str) and len(_plain(name)) >= 3:
             by_name.setdefault(_plain(name), {})[cid] = pseud if ok else None
-            spellings.update({" ".join(name.split()), _plain(name)})
+            spellings.add(_plain(name))
         if not ok and isinstance(pseud, str) and len(_plain(pseud)) >= 2:
             excluded_pseudonyms.setdefault(cid, set()).add(_plain(pseud))
-            spellings.update({" ".join(pseud.split()), _plain(pseud)})
+            spellings.add(_plain(pseud))
     if not spellings:
         return {t: df.copy() for t, df in tables.items()}
     # blanks between the words, at most one line break: a name never spans a paragraph
     gap = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
-    alts = sorted({gap.join(re.escape(w) for w in s.split()) for s in spellings},
+    alts = sorted({gap.join(_accent_blind(w) for w in s.split()) for s in spellings},
                   key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
 

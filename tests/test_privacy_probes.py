@@ -468,3 +468,70 @@ def test_merge_lists_collisions_and_the_new_rows_problems_together(tmp_path):
     con = sqlite3.connect(target)
     assert list(con.iterdump()) == before
     con.close()
+
+
+# ----------------------------------------------------------------------------- masking, properties
+_WORDS = ["Ana", "Silva", "Ben", "the", "plan", "José", "Peeters", "buddy", "Sílva", "ANA", "and"]
+
+
+@pytest.fixture(scope="module")
+def people():
+    import pandas as pd
+
+    mem = pd.DataFrame({"member_id": ["c:1", "c:2", "d:1"], "cop_id": ["c", "c", "d"],
+                        "name": ["Ana Silva", "Ben Peeters", "José Peeters"],
+                        "pseudonym": ["Teacher A", "Student B", "Parent A"],
+                        "role": ["teacher", "student", "parent"]})
+    con = pd.DataFrame({"member_id": ["c:1", "d:1"], "kind": ["consent", "consent"],
+                        "status": ["given", "given"]})
+    return mem, con
+
+
+def _property_cases():
+    from hypothesis import strategies as st
+
+    word = st.sampled_from(_WORDS)
+    gap = st.sampled_from([" ", "  ", "\n", " \n ", ", ", "\n\n"])
+    text = st.lists(st.tuples(word, gap), max_size=12).map(
+        lambda parts: "".join(w + g for w, g in parts))
+    return st.tuples(text, st.sampled_from(["c", "d", None]))
+
+
+def test_masking_leaves_no_full_name_and_changes_nothing_else(people):
+    """Properties of mask_names_in_text on random texts of names and words: no full name is
+    left (any case, accents, blanks, one line break), a second pass changes nothing, a text
+    without any name is returned as it was, and paragraphs are never joined."""
+    import unicodedata
+
+    import pandas as pd
+    from hypothesis import given, settings
+
+    from cocope_kit.privacy import mask_names_in_text
+
+    mem, con = people
+
+    def plain(t):
+        return " ".join("".join(ch for ch in unicodedata.normalize("NFKD", t)
+                                if not unicodedata.combining(ch)).casefold().split())
+
+    def full_names_in(t):
+        # a full name within one paragraph, however its words are spaced or cased
+        return [n for n in ("ana silva", "ben peeters", "jose peeters")
+                if any(n in plain(p) for p in t.split("\n\n"))]
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(_property_cases())
+    def check(case):
+        text, cop = case
+        df = pd.DataFrame({"lesson_id": ["x"], "cop_id": [cop], "text": [text]})
+        once = mask_names_in_text({"lesson": df}, mem, con)["lesson"].text.item()
+        twice = mask_names_in_text({"lesson": df.assign(text=[once])}, mem, con)
+        assert full_names_in(once) == []
+        assert twice["lesson"].text.item() == once
+        if not full_names_in(text):
+            assert once == text
+        assert once.count("\n\n") == text.count("\n\n")
+        if cop != "c":  # Teacher A is somebody else outside CoP c
+            assert "Teacher A" not in once
+
+    check()
