@@ -495,7 +495,7 @@ def mask_names_in_text(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
     import json
     import re
 
-    if members is None or members.empty or "name" not in members.columns:
+    if members is None or members.empty:
         return {t: df.copy() for t, df in tables.items()}
     if consent is None:
         consent = pd.DataFrame(columns=["member_id", "kind", "status"])
@@ -503,7 +503,8 @@ def mask_names_in_text(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
     by_name: dict[str, dict[object, str | None]] = {}  # plain name -> {cop: pseudonym or None}
     excluded_pseudonyms: dict[object, set[str]] = {}  # cop -> plain pseudonyms to mask
     spellings: set[str] = set()
-    for mid, cid, name, pseud in zip(members["member_id"], members["cop_id"], members["name"],
+    names = members["name"] if "name" in members.columns else [None] * len(members)
+    for mid, cid, name, pseud in zip(members["member_id"], members["cop_id"], names,
                                      members["pseudonym"], strict=True):
         ok = mid in included and isinstance(pseud, str) and bool(pseud.strip())
         if isinstance(name, str) and len(_plain(name)) >= 3:

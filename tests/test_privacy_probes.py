@@ -535,3 +535,19 @@ def test_masking_leaves_no_full_name_and_changes_nothing_else(people):
             assert "Teacher A" not in once
 
     check()
+
+
+def test_harvest_masks_a_name_written_with_an_accent_the_register_lacks(tmp_path):
+    from cocope_kit.demo import write_demo
+    from cocope_kit.harvest_doc import harvest_markdown
+
+    s = write_demo(ck.open_store(tmp_path / "s.sqlite"))
+    m = s.read("member", where={"cop_id": "be-gent"}).iloc[0]
+    first, last = m["name"].split()[0], m["name"].split()[-1]
+    accented = f"{first} {last[0]}{'é' if last[1] == 'e' else last[1] + chr(0x301)}{last[2:]}"
+    les = s.read("lesson", where={"cop_id": "be-gent"}).iloc[0]
+    s.update("lesson", {"lesson_id": les.lesson_id, "title": f"Thanks to {accented}",
+                        "tags": f"planning, {m['name'].lower()}"})
+    md = harvest_markdown(s)
+    s.close()
+    assert f"Thanks to {m['pseudonym']}" in md and last not in md and last.lower() not in md
