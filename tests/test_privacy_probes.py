@@ -551,3 +551,29 @@ def test_harvest_masks_a_name_written_with_an_accent_the_register_lacks(tmp_path
     md = harvest_markdown(s)
     s.close()
     assert f"Thanks to {m['pseudonym']}" in md and last not in md and last.lower() not in md
+
+
+def test_forget_finds_a_name_written_with_decomposed_accents(tmp_path):
+    """Text pasted from a Mac often holds "í" as "i" + a combining accent (NFD); forget
+    must find the name in that spelling too."""
+    import unicodedata
+
+    from cocope_kit.erasure import Mentions
+
+    m = Mentions("c:1", "José Sílva", "Teacher A")
+    nfd = unicodedata.normalize("NFD", "José Sílva told Sílva's class; Jose Silva too")
+    assert nfd != unicodedata.normalize("NFC", nfd)
+    assert m.sub(nfd) == "[removed] told [removed]'s class; [removed] too"
+    assert m.sub("nothing here") == "nothing here"
+    s = ck.open_store(":memory:")
+    s.write({"cop": [_cop("c")],
+             "member": [{"member_id": "c:1", "cop_id": "c", "name": "José Sílva",
+                         "pseudonym": "Teacher A", "role": "teacher"},
+                        {"member_id": "c:2", "cop_id": "c", "name": "Rita Lopes",
+                         "pseudonym": "Teacher B", "role": "teacher"}],
+             "lesson": [{"lesson_id": "c:l1", "cop_id": "c", "kind": "insight", "title": "T",
+                         "text": unicodedata.normalize("NFD", "Ask Sílva first"),
+                         "created_on": "2026-05-01"}]})
+    s.forget("c:1")
+    assert s.read("lesson").text.item() == "Ask [removido] first"
+    s.close()
