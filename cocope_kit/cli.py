@@ -385,8 +385,10 @@ def _cmd_poster(a) -> int:
         raise UsageError(f"--out {a.out}: the poster is written as .pdf, .png or .svg")
     store = _existing_store(a.store)
     from .i18n import reader_language, translator
+    from .privacy import NamesMasked  # names typed into goals, steps and lessons
 
-    fig = cop_tree(store, a.cop, as_of=a.as_of, paper=a.paper, language=a.language)
+    fig = cop_tree(NamesMasked(store), a.cop, as_of=a.as_of, paper=a.paper,
+                   language=a.language)
     cop = store.read("cop", where={"cop_id": a.cop}).iloc[0]
     tr = translator(a.language or reader_language(cop["language"]))
     title = tr.gettext('CoP tree of "{name}"').format(name=cop["name"])

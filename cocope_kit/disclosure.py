@@ -363,8 +363,11 @@ class Disclosure:
         if (values or depends) and population is None:
             raise DisclosureError(f"table {name!r} has values about persons but no population")
         if population is not None and population not in self._pops:
-            raise DisclosureError(f"table {name!r}: unknown population {population!r}; declare "
-                                  "it with Disclosure.population first")
+            if len(df):
+                raise DisclosureError(f"table {name!r}: unknown population {population!r}; "
+                                      "declare it with Disclosure.population first")
+            # nothing to publish, and no people to declare (e.g. no survey answered yet)
+            population = None
         t = _Table(name, df, population, tuple(by), tuple(values), depends, tuple(counts),
                    tuple(public))
         if population is not None and len(df):

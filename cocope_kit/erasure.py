@@ -283,7 +283,11 @@ class Mentions:
         def repl(m: re.Match) -> str:
             return m.group(0) if _fold(m.group(0)) in self._kept else marker
 
-        return pat.sub(repl, text)
+        # accents written as a letter plus a combining mark (NFD, as macOS pastes them) are
+        # composed first; a cell without a mention is returned exactly as it was
+        composed = unicodedata.normalize("NFC", text)
+        out = pat.sub(repl, composed)
+        return text if out == composed else out
 
 
 # ----------------------------------------------------------------------------- schema helpers

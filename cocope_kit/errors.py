@@ -129,11 +129,14 @@ class StoreError(CocopeError):
 class MergeConflictError(StoreError):
     """Two stores hold the same id with different content.
 
-    ``conflicts`` is a list of ``(table, key, column, ours, theirs)`` tuples.
+    ``conflicts`` is a list of ``(table, key, column, ours, theirs)`` tuples;
+    ``problems`` the :class:`Problem` s of the source's new rows found beside them.
     """
 
-    def __init__(self, conflicts: Sequence[tuple], source: str | None = None):
+    def __init__(self, conflicts: Sequence[tuple], source: str | None = None, *,
+                 problems: Sequence[Problem] = ()):
         self.conflicts = list(conflicts)
+        self.problems = list(problems)
         n = len(self.conflicts)
         lines = [
             f"{n} id collision{'s' if n != 1 else ''} with different content"
@@ -146,6 +149,12 @@ class MergeConflictError(StoreError):
             )
         if n > 20:
             lines.append(f"  ... and {n - 20} more")
+        if self.problems:
+            m = len(self.problems)
+            lines.append(f"and {m} problem{'s' if m != 1 else ''} in the new rows:")
+            lines += [f"  - {p}" for p in self.problems[:20]]
+            if m > 20:
+                lines.append(f"  ... and {m - 20} more")
         super().__init__("\n".join(lines))
 
 

@@ -70,15 +70,14 @@ def _sheets(store: object, tables: Sequence[str], names: bool, consented_only: b
     from .schema import TABLE_ORDER
 
     need = set(tables) | ({"member", "consent", "response", "interview"}
-                          if consented_only else set())
+                          if consented_only else set()) | (set() if names else {"member", "consent"})
     raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
+    people = (raw.get("member"), raw.get("consent"))  # before filtering: mask every name
     if consented_only:
         raw, _ = privacy.filter_consented(raw)
-    out = {}
-    for t in tables:
-        df = raw[t]
-        out[t] = privacy.pseudonymise(t, df) if not names else df
-    return out
+    if not names:
+        raw = privacy.pseudonymise_tables(raw, *people)
+    return {t: raw[t] for t in tables}
 
 
 def _cells(table: str | None, df: pd.DataFrame, kinds: dict[str, str] | None = None

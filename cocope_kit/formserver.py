@@ -373,6 +373,15 @@ def _access_log(handler) -> None:
              1000 * r.request_time())
 
 
+def _without_values(message: str) -> str:
+    """A tornado log message up to its first colon: the kind of problem, never the value.
+
+    >>> _without_values("Invalid unicode in t: b'AbC\\\\xff'")
+    'Invalid unicode in t'
+    """
+    return message.split(":", 1)[0]
+
+
 def make_app(store, *, on_page: Callable[[Page], None] | None = None):
     """The tornado application serving the forms of ``store`` (and nothing else).
 
@@ -398,10 +407,20 @@ def make_app(store, *, on_page: Callable[[Page], None] | None = None):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(page.html)
 
+        def log_exception(self, typ, value, tb):
+            # tornado's own logging names the request with its query string, and its
+            # messages quote the argument that failed to decode: both may hold a token.
+            # Method, path and status only; the traceback is logged by write_error.
+            if isinstance(value, tornado.web.HTTPError):
+                if value.log_message:
+                    log.warning("forms server: %d %s %s: request refused (%s)",
+                                value.status_code, self.request.method, self.request.path,
+                                _without_values(value.log_message))
+
         def write_error(self, status_code, **kwargs):
             if "exc_info" in kwargs and status_code >= 500:
-                log.error("forms server: %s", "".join(traceback.format_exception(
-                    *kwargs["exc_info"])))
+                log.error("forms server: %s %s: %s", self.request.method, self.request.path,
+                          "".join(traceback.format_exception(*kwargs["exc_info"])))
             lang = _best_language(self.request.headers.get("Accept-Language"))
             page = pages.message("invalid" if status_code in (404, 405) else "error", lang)
             self.set_status(status_code)

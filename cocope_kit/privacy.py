@@ -35,7 +35,11 @@ __all__ = [
     "looks_like_formula",
     "restore_formulas",
     "write_csv",
+    "NAME_MASK",
+    "NamesMasked",
+    "mask_names_in_text",
     "pseudonymise",
+    "pseudonymise_tables",
     "suppress_small_cells",
 ]
 
@@ -373,3 +377,261 @@ def suppress_small_cells(
         out[c] = out[c].where(~hide)
     out["suppressed"] = reason.astype(str)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Real names written in free text
+# ---------------------------------------------------------------------------
+
+NAME_MASK = "a member"
+"""What a real name in free text becomes when no pseudonym may stand for it."""
+
+_TEXT_TYPES = ("text", "json")
+
+
+def _text_columns(table: str) -> list[str]:
+    """Free-text columns of a table: text or JSON, not a key, reference, closed list,
+    pattern-checked id, personal column (those are replaced whole) or a member's pseudonym."""
+    spec = TABLES[table]
+    return [c.name for c in spec.columns
+            if c.type in _TEXT_TYPES and c.ref is None and c.allowed is None
+            and c.pattern is None and not c.personal and c.name not in spec.key
+            and not (table == "member" and c.name == "pseudonym")]
+
+
+def _plain(text: str) -> str:
+    """Case-folded, accents removed, runs of blanks as one space (how names are compared)."""
+    import unicodedata
+
+    s = "".join(ch for ch in unicodedata.normalize("NFKD", str(text))
+                if not unicodedata.combining(ch))
+    return " ".join(s.casefold().split())
+
+
+_ACCENTED: dict[str, str] = {}
+
+
+def _accent_blind(word: str) -> str:
+    """A pattern for a plain (accent-free) word that also matches it written with accents,
+    precomposed (``í``) or decomposed (``i`` + combining acute).
+
+    >>> import re
+    >>> bool(re.fullmatch(_accent_blind("silva"), "SÍlva", re.IGNORECASE))
+    True
+    """
+    import re
+    import unicodedata
+
+    if not _ACCENTED:
+        for cp in range(0xC0, 0x250):
+            ch = chr(cp)
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                           if not unicodedata.combining(c)).casefold()
+            if len(base) == 1 and base.isalpha() and base != ch.casefold():
+                _ACCENTED[base] = _ACCENTED.get(base, "") + ch
+    out = []
+    for c in word:
+        more = _ACCENTED.get(c, "")
+        out.append((f"[{re.escape(c)}{re.escape(more)}]" if more else re.escape(c))
+                   + "[\u0300-\u036f]*")
+    return "".join(out)
+
+
+def _row_cops(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """The CoP of each row: its own ``cop_id``, or its parent's (answer -> response, ...);
+    empty where neither is known."""
+    if "cop_id" in df.columns:
+        return df["cop_id"].astype(object)
+    for c in TABLES[table].columns:
+        parent = c.ref[0] if c.ref else None
+        if parent and parent != table and c.name in df.columns and parent in tables \
+                and "cop_id" in tables[parent].columns:
+            pkey = c.ref[1]
+            lookup = dict(zip(tables[parent][pkey], tables[parent]["cop_id"], strict=True))
+            return df[c.name].map(lookup).astype(object)
+    return pd.Series([None] * len(df), index=df.index, dtype=object)
+
+
+def mask_names_in_text(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
+                       consent: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Replace members' real names written in free text, for a pseudonymised output.
+
+    Every full real name of a member (``member.name``; whole words, ignoring
+    case, accents and the blanks between the words) in every free-text cell of
+    every table (notes, texts, titles, transcripts, tags, links, GAS level
+    descriptions, free-text answers, ...) becomes
+
+    * the member's **pseudonym** in a row of the member's own CoP, when
+      :func:`consent_register` includes the member;
+    * :data:`NAME_MASK` ("a member") otherwise: without consent or assent,
+      withdrawn, in a row of another CoP (where the pseudonym means somebody
+      else) or a row whose CoP is not known.
+
+    The pseudonym of an excluded member in a row of their CoP becomes
+    :data:`NAME_MASK` too. First names alone are not recognised (write
+    pseudonyms in texts); ``forget`` goes further (:mod:`cocope_kit.erasure`).
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Store tables by name, with their real names (mask before
+        :func:`pseudonymise`). A table without a ``cop_id`` finds its CoP
+        through its parent when the parent is in ``tables``.
+    members, consent : DataFrame
+        The ``member`` table with names, and the ``consent`` table (without
+        it, everybody counts as excluded).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Copies; only free-text cells change.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mem = pd.DataFrame({"member_id": ["c:1", "c:2"], "cop_id": ["c", "c"],
+    ...                     "name": ["José Silva", "Ben Peeters"],
+    ...                     "pseudonym": ["Teacher A", "Student B"], "role": ["teacher", "student"]})
+    >>> con = pd.DataFrame({"member_id": ["c:1"], "kind": ["consent"], "status": ["given"]})
+    >>> act = pd.DataFrame({"action_id": ["c:a1"], "cop_id": ["c"],
+    ...                     "title": ["JOSE  silva and Ben Peeters (Student B) ask the class"]})
+    >>> mask_names_in_text({"action": act}, mem, con)["action"].title.item()
+    'Teacher A and a member (a member) ask the class'
+    """
+    import json
+    import re
+
+    if members is None or members.empty:
+        return {t: df.copy() for t, df in tables.items()}
+    if consent is None:
+        consent = pd.DataFrame(columns=["member_id", "kind", "status"])
+    included = set(consent_register(members, consent).query("included")["member_id"])
+    by_name: dict[str, dict[object, str | None]] = {}  # plain name -> {cop: pseudonym or None}
+    excluded_pseudonyms: dict[object, set[str]] = {}  # cop -> plain pseudonyms to mask
+    spellings: set[str] = set()
+    names = members["name"] if "name" in members.columns else [None] * len(members)
+    for mid, cid, name, pseud in zip(members["member_id"], members["cop_id"], names,
+                                     members["pseudonym"], strict=True):
+        ok = mid in included and isinstance(pseud, str) and bool(pseud.strip())
+        if isinstance(name, str) and len(_plain(name)) >= 3:
+            by_name.setdefault(_plain(name), {})[cid] = pseud if ok else None
+            spellings.add(_plain(name))
+        if not ok and isinstance(pseud, str) and len(_plain(pseud)) >= 2:
+            excluded_pseudonyms.setdefault(cid, set()).add(_plain(pseud))
+            spellings.add(_plain(pseud))
+    if not spellings:
+        return {t: df.copy() for t, df in tables.items()}
+    # blanks between the words, at most one line break: a name never spans a paragraph
+    gap = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
+    alts = sorted({gap.join(_accent_blind(w) for w in s.split()) for s in spellings},
+                  key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+    def sub(text: str, cop) -> str:
+        def one(m: re.Match) -> str:
+            key = _plain(m.group(0))
+            if key in by_name:
+                pseud = by_name[key].get(cop)
+                return pseud if isinstance(pseud, str) else NAME_MASK
+            if key in excluded_pseudonyms.get(cop, ()):
+                return NAME_MASK
+            return m.group(0)  # another CoP's pseudonym: somebody else here
+        return pattern.sub(one, text)
+
+    def sub_json(text: str, cop) -> str:
+        try:
+            obj = json.loads(text)
+        except (TypeError, ValueError):
+            return sub(text, cop)
+
+        def walk(o):
+            if isinstance(o, str):
+                return sub(o, cop)
+            if isinstance(o, list):
+                return [walk(v) for v in o]
+            if isinstance(o, dict):
+                return {k: walk(v) for k, v in o.items()}
+            return o
+        new = walk(obj)
+        return text if new == obj else json.dumps(new, ensure_ascii=False)
+
+    out: dict[str, pd.DataFrame] = {}
+    for table, df in tables.items():
+        cols = [c for c in _text_columns(table) if c in df.columns] if table in TABLES else []
+        if not cols or df.empty:
+            out[table] = df.copy()
+            continue
+        df = df.copy()
+        cops = _row_cops(table, df, tables).tolist()
+        for c in cols:
+            fn = sub_json if TABLES[table].column(c).type == "json" else sub
+            df[c] = pd.Series([fn(v, cop) if isinstance(v, str) and v else v
+                               for v, cop in zip(df[c].tolist(), cops, strict=True)],
+                              index=df.index, dtype=object)
+        out[table] = df
+    return out
+
+
+def pseudonymise_tables(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
+                        consent: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Tables for a pseudonymised output: real names in free text masked
+    (:func:`mask_names_in_text`), then personal columns replaced (:func:`pseudonymise`).
+
+    ``members`` and ``consent`` are the store's tables *before* consent filtering, so the
+    names of people left out are masked too.
+
+    >>> import pandas as pd
+    >>> mem = pd.DataFrame({"member_id": ["c:1"], "cop_id": ["c"], "name": ["Ana Silva"],
+    ...                     "pseudonym": ["Teacher A"], "role": ["teacher"]})
+    >>> con = pd.DataFrame({"member_id": ["c:1"], "kind": ["consent"], "status": ["given"]})
+    >>> les = pd.DataFrame({"lesson_id": ["c:l1"], "cop_id": ["c"], "text": ["Ask Ana Silva"]})
+    >>> out = pseudonymise_tables({"member": mem, "lesson": les}, mem, con)
+    >>> out["member"].name.item(), out["lesson"].text.item()
+    ('Teacher A', 'Ask Teacher A')
+    """
+    masked = mask_names_in_text(tables, members, consent)
+    return {t: pseudonymise(t, df) if t in TABLES else df for t, df in masked.items()}
+
+
+class NamesMasked:
+    """A read-only view of a store whose ``read`` masks real names written in free text.
+
+    For outputs drawn straight from ``store.read`` (the CoP tree poster): every table
+    read through it passes :func:`mask_names_in_text` with the store's members and
+    consent, so a goal, step or lesson that names a member shows the pseudonym.
+    Member names themselves stay in ``member.name``: the output decides what it shows.
+
+    >>> import cocope_kit as ck
+    >>> s = ck.open_store(":memory:")
+    >>> _ = s.write({"cop": [{"cop_id": "c", "name": "N", "school": "S", "country": "PT",
+    ...                       "language": "pt", "created_on": "2026-01-12"}],
+    ...              "member": [{"member_id": "c:1", "cop_id": "c", "name": "Ana Silva",
+    ...                          "pseudonym": "Teacher A", "role": "teacher"}],
+    ...              "consent": [{"member_id": "c:1", "kind": "consent", "status": "given",
+    ...                           "recorded_on": "2026-01-12"}],
+    ...              "goal": [{"goal_id": "c:g1", "cop_id": "c", "statement": "Ana Silva leads",
+    ...                        "agreed_on": "2026-01-12"}]})
+    >>> NamesMasked(s).read("goal").statement.item()
+    'Teacher A leads'
+    """
+
+    def __init__(self, store):
+        self._store = store
+        self._people: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+    def __getattr__(self, name):  # path, count, ... of the store itself
+        return getattr(self._store, name)
+
+    def read(self, table: str, *args, **kwargs) -> pd.DataFrame:
+        df = self._store.read(table, *args, **kwargs)
+        if table not in TABLES or not _text_columns(table):
+            return df
+        if self._people is None:
+            self._people = (self._store.read("member"), self._store.read("consent"))
+        tables = {table: df}
+        if "cop_id" not in df.columns:  # the parent tells the CoP of a row
+            for c in TABLES[table].columns:
+                if c.ref and c.ref[0] != table and "cop_id" in TABLES[c.ref[0]].column_names:
+                    tables[c.ref[0]] = self._store.read(c.ref[0])
+                    break
+        return mask_names_in_text(tables, *self._people)[table]

@@ -346,7 +346,7 @@ def _consented(store: object, names: bool, consented_only: bool) -> dict[str, pd
     raw = {t: store.read(t) for t in need}
     kept = privacy.filter_consented(raw)[0] if consented_only else raw
     if not names:
-        kept = {t: privacy.pseudonymise(t, df) for t, df in kept.items()}
+        kept = privacy.pseudonymise_tables(kept, raw["member"], raw["consent"])
     return kept
 
 
@@ -719,7 +719,19 @@ def import_qda(store: object, path: str | os.PathLike, *, codebook: str = "impor
     if suffix == ".qdc":
         frames = {"code": read_qdc(p, codebook=codebook)}
     elif suffix == ".qdpx":
-        frames = read_qdpx(p, store.read("interview"), codebook=codebook)
+        interviews = store.read("interview")
+        try:
+            frames = read_qdpx(p, interviews, codebook=codebook)
+        except ValidationError as first:
+            # a pseudonymised export holds the transcripts with names masked: match those
+            from .privacy import mask_names_in_text
+
+            masked = mask_names_in_text({"interview": interviews}, store.read("member"),
+                                        store.read("consent"))["interview"]
+            try:
+                frames = read_qdpx(p, masked, codebook=codebook)
+            except ValidationError:
+                raise first from None
     else:
         raise UsageError(f"{p.name}: a REFI-QDA file ends in .qdpx (project) or .qdc (codebook)")
     problems: list[Problem] = []

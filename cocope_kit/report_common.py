@@ -399,7 +399,7 @@ def _page(title: str, doc: _Doc, header: Sequence[Paragraph], lang: str, *,
 # ----------------------------------------------------------------------------- data
 def _load(store: object, cop_id: str | None, names: bool) -> tuple[dict, pd.DataFrame]:
     from .analysis import load_tables
-    from .privacy import filter_consented, pseudonymise
+    from .privacy import filter_consented, pseudonymise_tables
 
     tables = load_tables(store, cop_ids=None if cop_id is None else [cop_id],
                          consented_only=False)
@@ -409,9 +409,8 @@ def _load(store: object, cop_id: str | None, names: bool) -> tuple[dict, pd.Data
         m = kept["member"].copy()
         m["pseudonym"] = m["name"].where(m["name"].notna(), m["pseudonym"])
         kept["member"] = m
-    else:
-        for t in ("member", "interview"):
-            kept[t] = pseudonymise(t, kept[t])
+    else:  # real names written in free text masked too (issue 15, second pass)
+        kept = pseudonymise_tables(kept, tables["member"], tables["consent"])
     return kept, register
 
 

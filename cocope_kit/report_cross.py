@@ -245,7 +245,7 @@ def write_aggregates(store: object, out_dir: object, *, k: int = DEFAULT_K,
     """
     from pathlib import Path
 
-    from .privacy import neutralise_formulas
+    from .privacy import neutralise_formulas, write_csv
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -256,7 +256,7 @@ def write_aggregates(store: object, out_dir: object, *, k: int = DEFAULT_K,
     paths = []
     for name, df in cross_cop_tables(store, k=k, as_of=as_of).items():
         path = out / (name.replace(":", "__") + ".csv")
-        neutralise_formulas(df).to_csv(path, index=False, encoding="utf-8")
+        write_csv(neutralise_formulas(df), path)  # the one CSV writer (finding 3)
         paths.append(path)
     readme = out / "README.txt"
     readme.write_text(AGGREGATES_README.format(k=k), encoding="utf-8")

@@ -496,7 +496,7 @@ def sav_frames(store: object, *, names: bool = False, tables: Sequence[str] | No
         kept = dict(raw)
         register = privacy.consent_register(raw["member"], raw["consent"])
     if not names:
-        kept = {t: privacy.pseudonymise(t, df) for t, df in kept.items()}
+        kept = privacy.pseudonymise_tables(kept, raw["member"], raw["consent"])
     out: dict[str, object] = {t: _table_file(t, kept[t]) for t in want}
     resp_all, ans_all = kept["response"], kept["answer"]
     if surveys and len(resp_all):

@@ -158,16 +158,17 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     # the register needs member and consent; answers and codings follow their
     # responses and interviews, so those are read too when filtering
     need = set(tables) | ({"member", "consent", "response", "interview"}
-                          if consented_only else set())
+                          if consented_only else set()) | (set() if names else {"member", "consent"})
     need |= {"cop", "member", "response", "answer"} if tidy else set()
     raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
+    people = (raw.get("member"), raw.get("consent"))  # before filtering: mask every name
     if consented_only:
         raw, _ = privacy.filter_consented(raw)
+    if not names:  # real names in free text masked, personal columns replaced
+        raw = privacy.pseudonymise_tables(raw, *people)
     sheets = {}
     for t in tables:
         df = raw[t]
-        if not names:
-            df = privacy.pseudonymise(t, df)
         flat = pd.DataFrame(schema.to_records(t, df), columns=TABLES[t].column_names)
         sheets[t] = privacy.neutralise_formulas(flat)
     for t, df in export_tidy(raw, tidy, names=names).items():
@@ -234,17 +235,18 @@ def merge(store, *sources) -> pd.DataFrame:
                         frames[t] = theirs.iloc[new_pos].reset_index(drop=True)
                         numbers[t] = [p + 1 for p in new_pos]  # row in that store's table
                     report.append((label, t, len(new_pos), same))
-                if clashed or not frames:
+                if not frames:
                     continue
+                # the new rows are checked even beside a collision, so one answer lists all
                 typed, found = store._validate_batch(frames, label, numbers, None)
-                if found:
+                if found or clashed:
                     problems += found
                     continue
                 for t, df in typed.items():  # later sources may refer to these rows
                     store._insert_rows(t, df)
             labels = ", ".join(lab for lab, _ in others)
             if conflicts:
-                raise MergeConflictError(conflicts, labels)
+                raise MergeConflictError(conflicts, labels, problems=problems)
             if problems:
                 raise ValidationError(problems, f"the merge of {labels} (nothing was merged)")
             for label, _ in others:

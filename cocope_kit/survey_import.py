@@ -54,6 +54,7 @@ from .answer_status import ANSWERED, NOT_ANSWERED
 from .errors import Problem, UsageError
 from .instruments import DONT_KNOW_LABELS, Instrument, Scale, load_instrument
 from .model import Role, values
+from .schema_rules import TEXT_ALLOWED, bad_text
 from .survey_format import (
     BLANK,
     DONT_KNOW,
@@ -539,6 +540,8 @@ def survey_frames(tf, inst: Instrument, smap: SurveyMap, *, cop_id: str, wave: s
                 rows.append((rid, iid, math.nan, None, NOT_ANSWERED))
                 continue
             if sc.type == "text":
+                if bad_text([raw], long=True)[0]:  # located here, not as an answer row
+                    bad(row_no, cs[0], raw, TEXT_ALLOWED[True])
                 rows.append((rid, iid, math.nan, raw, ANSWERED))
                 continue
             v = smap.values.get(sc.id, {}).get(raw)

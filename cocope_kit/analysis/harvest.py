@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..model import LessonKind, values
-from ..privacy import consent_register
+from ..privacy import mask_names_in_text
 from ..schema import COUNTRIES
 
 __all__ = [
@@ -422,31 +422,14 @@ def tag_counts(found: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- privacy
-_GENERIC = "a member"
-
-
-def _name_pattern(name: str) -> re.Pattern | None:
-    """Whole-word, case-insensitive pattern for a full name, with and without accents."""
-    words = str(name).split()
-    if not words or len(" ".join(words)) < 3:
-        return None
-    spellings = {" ".join(words)}
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", " ".join(words))
-                    if not unicodedata.combining(ch))
-    spellings.add(plain)
-    alts = sorted((r"\s+".join(re.escape(w) for w in s.split()) for s in spellings),
-                  key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
-
-
 def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
                consent: pd.DataFrame | None = None) -> pd.DataFrame:
     """Lessons with people's real names replaced, following the kit's consent rule.
 
     Lessons have no member column, but their free text may name people.
     Every full real name of a member (``member.name``, matched as whole
-    words, ignoring case, with or without accents) in ``title`` and
-    ``text`` is replaced:
+    words, ignoring case, with or without accents) in ``title``,
+    ``text``, ``tags`` and ``link`` is replaced:
 
     * by the member's **pseudonym** when the lesson belongs to the member's
       CoP and :func:`cocope_kit.privacy.consent_register` includes them;
@@ -460,7 +443,7 @@ def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
     Returns
     -------
     DataFrame
-        A copy of ``lessons``; only ``title`` and ``text`` change.
+        A copy of ``lessons``; only ``title``, ``text``, ``tags`` and ``link`` change.
 
     Examples
     --------
@@ -480,33 +463,10 @@ def mask_names(lessons: pd.DataFrame, members: pd.DataFrame,
     out = les.copy()
     if mem.empty or les.empty:
         return out
-    if consent is None:
-        consent = pd.DataFrame(columns=["member_id", "kind", "status"])
-    included = set(consent_register(mem, consent).query("included")["member_id"])
-    names = mem["name"] if "name" in mem else pd.Series([None] * len(mem), index=mem.index)
-    people = []
-    for mid, cid, name, pseud in zip(mem["member_id"], mem["cop_id"], names, mem["pseudonym"],
-                                     strict=True):
-        pat = _name_pattern(name) if isinstance(name, str) else None
-        ok = mid in included
-        people.append((cid, pat, str(pseud) if isinstance(pseud, str) else None, ok))
-    for col in ("title", "text"):
-        if col not in out:
-            continue
-        new = []
-        for cid, value in zip(out["cop_id"], out[col], strict=True):
-            if not isinstance(value, str) or not value:
-                new.append(value)
-                continue
-            for pcid, pat, pseud, ok in people:
-                same = pcid == cid
-                if pat is not None:
-                    value = pat.sub(pseud if (same and ok and pseud) else _GENERIC, value)
-                if same and not ok and pseud:
-                    pp = _name_pattern(pseud)
-                    if pp is not None:
-                        value = pp.sub(_GENERIC, value)
-            new.append(value)
-        out[col] = pd.Series(new, index=out.index, dtype=out[col].dtype
-                             if out[col].dtype != "category" else object)
+    # the one masking rule of every pseudonymised output (accents ignored both ways)
+    masked = mask_names_in_text({"lesson": out}, mem, consent)["lesson"]
+    for col in ("title", "text", "tags", "link"):
+        if col in out:
+            out[col] = pd.Series(masked[col].tolist(), index=out.index, dtype=out[col].dtype
+                                 if out[col].dtype != "category" else object)
     return out
