@@ -65,19 +65,11 @@ _XLSX_ROWS = 1_048_576  # rows of an Excel sheet, header included
 
 def _sheets(store: object, tables: Sequence[str], names: bool, consented_only: bool
             ) -> dict[str, pd.DataFrame]:
-    """The tables as exported (consent register applied, pseudonymised), typed by the schema."""
-    from . import privacy
-    from .schema import TABLE_ORDER
+    """The tables as exported (consent register applied, pseudonymised)."""
+    from .privacy import output_tables
 
-    need = set(tables) | ({"member", "consent", "response", "interview"}
-                          if consented_only else set()) | (set() if names else {"member", "consent"})
-    raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
-    people = (raw.get("member"), raw.get("consent"))  # before filtering: mask every name
-    if consented_only:
-        raw, _ = privacy.filter_consented(raw)
-    if not names:
-        raw = privacy.pseudonymise_tables(raw, *people)
-    return {t: raw[t] for t in tables}
+    kept, _ = output_tables(store, tables, names=names, consented_only=consented_only)
+    return {t: kept[t] for t in tables}
 
 
 def _cells(table: str | None, df: pd.DataFrame, kinds: dict[str, str] | None = None

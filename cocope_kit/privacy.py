@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .schema import TABLES
+from .schema import TABLE_ORDER, TABLES
 
 __all__ = [
     "CONSENT_COLUMNS",
@@ -32,6 +32,7 @@ __all__ = [
     "filter_consented",
     "neutralise_formulas",
     "neutralise_text",
+    "output_tables",
     "looks_like_formula",
     "restore_formulas",
     "write_csv",
@@ -591,6 +592,55 @@ def pseudonymise_tables(tables: dict[str, pd.DataFrame], members: pd.DataFrame,
     """
     masked = mask_names_in_text(tables, members, consent)
     return {t: pseudonymise(t, df) if t in TABLES else df for t, df in masked.items()}
+
+
+def output_tables(store: object, tables, *, names: bool = False,
+                  consented_only: bool = True) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Read ``tables`` from ``store`` for an output: the one consent and pseudonym step of
+    every export (CSV, XLSX, SPSS, REFI-QDA).
+
+    People the register excludes are left out with every row about them
+    (:func:`filter_consented`) unless ``consented_only=False``; unless ``names``, real
+    names written in free text are masked and personal columns replaced
+    (:func:`pseudonymise_tables`, with the members and consent *before* filtering, so the
+    names of people left out are masked too). The tables the register needs are read as
+    well; the result holds every table read.
+
+    Parameters
+    ----------
+    store : object with ``read(table)``
+    tables : iterable of str
+        Tables of :data:`cocope_kit.schema.TABLES` the output needs.
+    names : bool, default False
+    consented_only : bool, default True
+
+    Returns
+    -------
+    (dict of DataFrame, DataFrame)
+        The tables, and the consent register (:func:`consent_register`).
+
+    Examples
+    --------
+    >>> import cocope_kit as ck
+    >>> from cocope_kit.demo import write_demo
+    >>> store = write_demo(ck.open_store(":memory:"))
+    >>> kept, register = output_tables(store, ["member"])
+    >>> len(store.read("member")) - len(kept["member"]), int((~register.included).sum())
+    (2, 2)
+    >>> kept["member"]["name"].equals(kept["member"]["pseudonym"])
+    True
+    """
+    need = set(tables) | {"member", "consent"}
+    if consented_only:  # answers and codings follow their responses and interviews
+        need |= {"response", "interview"}
+    raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
+    if consented_only:
+        kept, register = filter_consented(raw)
+    else:
+        kept, register = dict(raw), consent_register(raw["member"], raw["consent"])
+    if not names:
+        kept = pseudonymise_tables(kept, raw["member"], raw["consent"])
+    return dict(kept), register
 
 
 class NamesMasked:

@@ -343,11 +343,7 @@ def _consented(store: object, names: bool, consented_only: bool) -> dict[str, pd
     from . import privacy
 
     need = ("member", "consent", "response", "interview", "code", "coding")
-    raw = {t: store.read(t) for t in need}
-    kept = privacy.filter_consented(raw)[0] if consented_only else raw
-    if not names:
-        kept = privacy.pseudonymise_tables(kept, raw["member"], raw["consent"])
-    return kept
+    return privacy.output_tables(store, need, names=names, consented_only=consented_only)[0]
 
 
 def write_qdpx(store: object, path: str | os.PathLike, *, names: bool = False,

@@ -488,15 +488,9 @@ def sav_frames(store: object, *, names: bool = False, tables: Sequence[str] | No
     for t in want:
         if t not in TABLES:
             raise UsageError(f"unknown table {t!r}; one of: {', '.join(TABLE_ORDER)}")
-    need = set(want) | {"member", "consent", "response", "answer", "interview", "coding"}
-    raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
-    if consented_only:
-        kept, register = privacy.filter_consented(raw)
-    else:
-        kept = dict(raw)
-        register = privacy.consent_register(raw["member"], raw["consent"])
-    if not names:
-        kept = privacy.pseudonymise_tables(kept, raw["member"], raw["consent"])
+    kept, register = privacy.output_tables(
+        store, [*want, "response", "answer", "interview", "coding"], names=names,
+        consented_only=consented_only)
     out: dict[str, object] = {t: _table_file(t, kept[t]) for t in want}
     resp_all, ans_all = kept["response"], kept["answer"]
     if surveys and len(resp_all):

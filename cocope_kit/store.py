@@ -663,8 +663,8 @@ class Store:
         row about them (:func:`cocope_kit.privacy.filter_consented`) unless
         ``consented_only=False``; names are replaced by pseudonyms unless
         ``names=True``; CSV cells a spreadsheet would run as formulas are
-        neutralised (XLSX keeps them as text cells, as written); a data dictionary (``columns.csv`` or sheet ``columns``)
-        describes every column. ``format="sav"`` writes one ``.sav`` per table
+        neutralised (XLSX keeps them as text cells, as written); a data
+        dictionary (``columns.csv`` or sheet ``columns``) describes every column. ``format="sav"`` writes one ``.sav`` per table
         plus one per survey instrument, with variable and value labels and
         ``.sps`` syntax for the scale scores (:mod:`cocope_kit.spss`;
         ``wide_waves=True``: one row per respondent, waves side by side);

@@ -33,20 +33,8 @@ __all__ = ["import_file", "export", "merge"]
 
 
 def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
-    """Import a CSV, XLSX or REFI-QDA file, all or nothing.
-
-    A CSV file goes into ``table``, or the table named by the file name
-    (``member.csv`` → ``member``). An XLSX workbook goes sheet by sheet into
-    the tables its sheets are named after (all in one transaction), or
-    its first sheet into ``table``. A REFI-QDA project (``.qdpx``) or
-    codebook (``.qdc``) adds codes and the codings of stored interviews
-    (:func:`cocope_kit.refiqda.import_qda`).
-
-    Raises
-    ------
-    ValidationError
-        Naming file, row (as numbered in the file) and column of every problem.
-    """
+    """Import a CSV, XLSX or REFI-QDA file, all or nothing (see
+    :meth:`cocope_kit.store.Store.import_file`)."""
     from .tabular import read_table_file, read_workbook
 
     p = Path(path)
@@ -108,43 +96,8 @@ def import_file(store, path, *, table: str | None = None) -> dict[str, int]:
 def export(store, out_dir, *, format: str = "csv", names: bool = False,
            tables: Sequence[str] | None = None,
            consented_only: bool = True, wide_waves: bool = False) -> list[Path]:
-    """Write every table (or ``tables``) to ``out_dir`` as CSV files, one XLSX workbook,
-    SPSS ``.sav`` files or a REFI-QDA codebook or project.
-
-    People the consent/assent register excludes are left out, with every
-    row about them (:func:`cocope_kit.privacy.filter_consented`) unless
-    ``consented_only=False``; names are replaced by pseudonyms unless
-    ``names=True``; CSV cells a spreadsheet would run as formulas are
-    neutralised (XLSX keeps them as text cells, as written); a data
-    dictionary (``columns.csv`` or sheet ``columns``) describes every
-    column. ``format="sav"`` writes one ``.sav`` per table plus one per
-    survey instrument, with variable and value labels and ``.sps`` syntax
-    for the scale scores (:mod:`cocope_kit.spss`; ``wide_waves=True``: one
-    row per respondent, waves side by side); ``format="qdc"`` writes the
-    ``code`` table as ``codebook.qdc`` and ``format="qdpx"`` the
-    interviews, codings and codes as a REFI-QDA project
-    (:mod:`cocope_kit.refiqda`). Every format but CSV is written by
-    :func:`cocope_kit.exports.export_store`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from cocope_kit.demo import write_demo
-    >>> store = write_demo(open_store(":memory:"))
-    >>> out = tempfile.mkdtemp()
-    >>> [f.name for f in export(store, out, tables=["member"])]
-    ['member.csv', 'columns.csv']
-    >>> member = pd.read_csv(f"{out}/member.csv")
-    >>> len(store.read("member")) - len(member)   # two people without consent/assent
-    2
-    >>> member["name"].equals(member["pseudonym"])
-    True
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
+    """Write the tables to ``out_dir``: :meth:`cocope_kit.store.Store.export` (CSV here,
+    every other format by :func:`cocope_kit.exports.export_store`)."""
     if format != "csv" or wide_waves:
         from .exports import export_store
 
@@ -155,17 +108,9 @@ def export(store, out_dir, *, format: str = "csv", names: bool = False,
     tables, tidy = split_tables(tables)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    # the register needs member and consent; answers and codings follow their
-    # responses and interviews, so those are read too when filtering
-    need = set(tables) | ({"member", "consent", "response", "interview"}
-                          if consented_only else set()) | (set() if names else {"member", "consent"})
-    need |= {"cop", "member", "response", "answer"} if tidy else set()
-    raw = {t: store.read(t) for t in TABLE_ORDER if t in need}
-    people = (raw.get("member"), raw.get("consent"))  # before filtering: mask every name
-    if consented_only:
-        raw, _ = privacy.filter_consented(raw)
-    if not names:  # real names in free text masked, personal columns replaced
-        raw = privacy.pseudonymise_tables(raw, *people)
+    extra = ["cop", "member", "response", "answer"] if tidy else []
+    raw, _ = privacy.output_tables(store, [*tables, *extra], names=names,
+                                   consented_only=consented_only)
     sheets = {}
     for t in tables:
         df = raw[t]

@@ -36,8 +36,6 @@ Map the playground → Games corner. 1 arrow shows a step that must wait for ano
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -50,7 +48,7 @@ from ..errors import UsageError
 from ..i18n import translator
 from ..schema import TEXT_DTYPE, typed
 from . import _style as st
-from ._common import date_formatter, empty_panel, fit_title
+from ._common import date_formatter, empty_panel, fit_title, need
 from ._style import tint as _tint
 from ._style import wrap_text as wrap
 from .palette import CATEGORICAL, MEANING
@@ -62,16 +60,6 @@ _DAY = pd.Timedelta(days=1)
 
 
 # ----------------------------------------------------------------------------- small helpers
-def _need_frame(df: object, param: str, need: Sequence[str], hint: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise UsageError(f"{param} must be a pandas DataFrame ({hint}), got {type(df).__name__}")
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise UsageError(f"{param} lacks the column(s) {', '.join(missing)} ({hint}); "
-                         f"it has: {', '.join(map(str, df.columns))}")
-    return df
-
-
 def _day(value: object) -> pd.Timestamp | None:
     if value is None:
         return None
@@ -151,7 +139,7 @@ def gantt_data(
         nobody does); ``owners`` lists every owner, lead first, separated by
         ``", "``.
     """
-    act = typed("action", _need_frame(actions, "actions", ["action_id"], "the 'action' table"))
+    act = typed("action", need(actions, "actions", ["action_id"], "the 'action' table"))
     act = act.dropna(subset=["action_id"]).drop_duplicates("action_id")
     deps = dependencies if dependencies is not None else pd.DataFrame(
         {"action_id": pd.Series([], dtype=TEXT_DTYPE),
@@ -196,7 +184,7 @@ def _owner_labels(member_ids: pd.Series, members: pd.DataFrame | None) -> pd.Ser
     ids = member_ids.astype(object)
     if members is None:
         return ids.astype(str)
-    mem = _need_frame(members, "members", ["member_id", "pseudonym"], "the 'member' table")
+    mem = need(members, "members", ["member_id", "pseudonym"], "the 'member' table")
     lookup = mem.dropna(subset=["member_id"]).drop_duplicates("member_id").set_index(
         "member_id")["pseudonym"]
     return ids.map(lookup).astype(object).where(lambda s: s.notna(), ids).astype(str)
@@ -214,7 +202,7 @@ def _bar_columns(df: pd.DataFrame, start: str | None, end: str | None) -> tuple[
                          f"it has: {', '.join(map(str, df.columns))}")
     if start is None or end is None:
         raise UsageError("give both start= and end= (column names), or neither")
-    _need_frame(df, "the table", [start, end], "columns named by start= and end=")
+    need(df, "the table", [start, end], "columns named by start= and end=")
     return start, end
 
 
@@ -285,7 +273,7 @@ def gantt(
         only overdue steps in vermillion.
     """
     tr = translator(language)
-    df = _need_frame(schedule_or_steps, "schedule_or_steps", ["action_id"],
+    df = need(schedule_or_steps, "schedule_or_steps", ["action_id"],
                      "a table of steps, e.g. gantt_data(...) or analysis.schedule(...)")
     if color_by not in ("status", "owner"):
         raise UsageError(f"color_by must be 'status' or 'owner', got {color_by!r}")
@@ -348,7 +336,7 @@ def gantt(
     # dependency arrows
     n_arrows = 0
     if dependencies is not None:
-        dep = _need_frame(dependencies, "dependencies", ["action_id", "depends_on_id"],
+        dep = need(dependencies, "dependencies", ["action_id", "depends_on_id"],
                           "the 'action_dependency' table")
         for a, b in zip(dep["action_id"].astype(str), dep["depends_on_id"].astype(str),
                         strict=True):
@@ -513,8 +501,8 @@ def dependency_layout(actions: pd.DataFrame, dependencies: pd.DataFrame,
         If the dependencies form a cycle (:func:`cocope_kit.analysis.validate_plan`
         names it).
     """
-    act = _need_frame(actions, "actions", ["action_id"], "the 'action' table")
-    dep = _need_frame(dependencies, "dependencies", ["action_id", "depends_on_id"],
+    act = need(actions, "actions", ["action_id"], "the 'action' table")
+    dep = need(dependencies, "dependencies", ["action_id", "depends_on_id"],
                       "the 'action_dependency' table")
     ids = [str(a) for a in dict.fromkeys(act["action_id"].dropna())]
     known = set(ids)
@@ -525,7 +513,7 @@ def dependency_layout(actions: pd.DataFrame, dependencies: pd.DataFrame,
             pred[a].append(b)
             succ[b].append(a)
     if schedule is not None:
-        sched = _need_frame(schedule, "schedule", ["action_id", "order"],
+        sched = need(schedule, "schedule", ["action_id", "order"],
                             "the table of analysis.schedule")
         tie = dict(zip(sched["action_id"].astype(str), sched["order"].astype(float), strict=True))
         key = {a: (tie.get(a, np.inf), a) for a in ids}
@@ -608,9 +596,9 @@ def dependency_graph(
         the critical path). Layout: :func:`dependency_layout`.
     """
     tr = translator(language)
-    act = _need_frame(actions, "actions", ["action_id"], "the 'action' table")
+    act = need(actions, "actions", ["action_id"], "the 'action' table")
     act = act.dropna(subset=["action_id"]).drop_duplicates("action_id").reset_index(drop=True)
-    dep = _need_frame(dependencies, "dependencies", ["action_id", "depends_on_id"],
+    dep = need(dependencies, "dependencies", ["action_id", "depends_on_id"],
                       "the 'action_dependency' table")
     if schedule is None:
         has_dates = "start_on" in act.columns and pd.to_datetime(act["start_on"]).notna().any()
