@@ -45,7 +45,7 @@ test-env: $(VENV)/.installed
 # uv resolves for Python 3.11 on x86-64 Linux whatever machine runs it, and writes the hashes.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test \
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --extra hub \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes \
 	  --upgrade -o $(LOCK)
 
