@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "and column.")
     s.add_argument("file", type=Path, help=".csv (UTF-8, comma or semicolon), .xlsx, or a "
                    "REFI-QDA .qdpx or .qdc (codes and codings)")
-    s.add_argument("--store", required=True, type=Path, help="store file (created if missing)")
+    s.add_argument("--store", required=True, type=_store_target, help="store file (created if missing)")
     s.add_argument("--table", help="target table (default: from the file or sheet name)")
 
     s = sub.add_parser("export", help="export every table to CSV, XLSX, SPSS or REFI-QDA "
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(qdc). People without consent (assent for students) are left out with "
                        "every row about them. Names are replaced by pseudonyms unless --names "
                        "is given.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--out", required=True, type=Path, help="folder to write into")
     s.add_argument("--format", choices=("csv", "xlsx", "sav", "qdc", "qdpx"), default="csv",
                    help="qdpx: a REFI-QDA project with the interviews, segments, codings "
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Merge stores into --into (created if missing). An id that "
                        "appears in two stores with different content is reported and nothing "
                        "is merged.")
-    s.add_argument("stores", nargs="+", type=Path, help="stores to merge")
-    s.add_argument("--into", required=True, type=Path, help="target store")
+    s.add_argument("stores", nargs="+", type=_store_target, help="stores to merge")
+    s.add_argument("--into", required=True, type=_store_target, help="target store")
 
     s = sub.add_parser("validate", help="check an instrument or data file and list every problem",
                        description="Check an instrument (.yaml) or a data file (.csv, .xlsx) "
@@ -107,10 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "... are checked against that store too.")
     s.add_argument("file", type=Path)
     s.add_argument("--table", help="table of a data file (default: from the file name)")
-    s.add_argument("--store", type=Path, help="check references against this store")
+    s.add_argument("--store", type=_store_target, help="check references against this store")
 
     s = sub.add_parser("info", help="what a store holds, per CoP")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
 
     s = sub.add_parser("report", help="write a self-contained HTML report (one CoP, or all side by side)",
                        description="Write one self-contained HTML file (charts embedded, no "
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "by country and role. People without consent/assent are left out; names "
                        "are replaced by pseudonyms unless --names is given. With --out-dir, one "
                        "report per CoP and the cross-CoP report are written into a folder.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     where = s.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, help="HTML file to write (e.g. out/report.html)")
     where.add_argument("--out-dir", type=Path,
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "and their name, id and pseudonym in other rows' text ([removed]); the file "
                        "is rewritten so its bytes keep no trace. An audit entry records that "
                        "a person was forgotten and when, not who.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--member", required=True, help="member_id of the person")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "the store, or those matching the filters, grouped by kind and country. "
                        "Names in lesson texts are replaced by pseudonyms (or 'a member' without "
                        "consent).")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--out", required=True, type=Path, help="file to write (.html or .md)")
     s.add_argument("--format", choices=("html", "md"),
                    help="html or md (default: md for a .md file, else html)")
@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "'jupyter lab' there. A notebook you changed is never overwritten "
                        "without --force.")
     s.add_argument("--out", required=True, type=Path, help="working folder (created when missing)")
-    s.add_argument("--store", type=Path, help="store the notebooks open when COCOPE_STORE is not "
+    s.add_argument("--store", type=_store_target, help="store the notebooks open when COCOPE_STORE is not "
                    "set (default: data/demo.sqlite in the folder, created with the demo data)")
     s.add_argument("--force", action="store_true", help="replace notebooks you changed")
 
@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Draw the CoP tree of one CoP (trunk: the shared goal; "
                        "branches: the action plan; fruits: progress and lessons) as a poster "
                        "for the wall, by pseudonym, in the CoP's language.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--cop", required=True, help="cop_id of the CoP")
     s.add_argument("--out", required=True, type=Path, help="file to write: .pdf (also .png, .svg)")
     s.add_argument("--paper", choices=["A3", "A4"], default="A3", help="landscape (default A3)")
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--instrument", required=True, help="instrument id, e.g. working_together")
     s.add_argument("--cop", required=True, help="cop_id of the CoP (must be in the store)")
     s.add_argument("--wave", required=True, help="wave of every response, e.g. pre or post")
-    s.add_argument("--store", required=True, type=Path, help="store file")
+    s.add_argument("--store", required=True, type=_store_target, help="store file")
     s.add_argument("--map", type=Path, help="MAP.yaml to use exactly (with --dry-run: where to "
                    "write it; default FILE.map.yaml)")
     s.add_argument("--dry-run", action="store_true", help="match and check only; store nothing")
@@ -221,7 +221,7 @@ def _add_form_commands(sub) -> None:
                        "questionnaire or the collaboration network, and write printable A4 cards. "
                        "Members without consent (students: without assent) are refused. The links "
                        "are shown only now: the store keeps a hash of each token.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--cop", required=True, help="cop_id")
     s.add_argument("--instrument", required=True,
                    help="questionnaire id, or collaboration_network for the network form")
@@ -247,7 +247,7 @@ def _add_form_commands(sub) -> None:
                        "form, wave, opened, answered, expires) with totals. --revoke makes a "
                        "card's link open nothing; --reissue revokes a card and writes a new one "
                        "to --out.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--cop", required=True, help="cop_id")
     s.add_argument("--wave", help="only this wave")
     s.add_argument("--revoke", action="append", metavar="INVITATION_ID", default=[],
@@ -264,7 +264,7 @@ def _add_form_commands(sub) -> None:
                        "form only with a valid invitation token; nothing else is served. "
                        "Default: this computer only (127.0.0.1); --host 0.0.0.0 for the school "
                        "network.")
-    s.add_argument("--store", required=True, type=Path)
+    s.add_argument("--store", required=True, type=_store_target)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     s.add_argument("--certfile", help="TLS certificate (PEM) for HTTPS")
@@ -357,11 +357,18 @@ def _cmd_forms(a) -> int:
     return EXIT_OK
 
 
-def _existing_store(path: Path):
+def _store_target(text: str) -> Path | str:
+    """A ``--store`` value: a file path, or a ``postgresql://`` URL kept as written."""
+    from .store_backend import is_postgres
+
+    return text if is_postgres(text) else Path(text)
+
+
+def _existing_store(path: Path | str):
     from .errors import StoreError
     from .store import open_store
 
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         raise StoreError(f"store {path} not found")
     return open_store(path)
 

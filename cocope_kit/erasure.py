@@ -380,7 +380,7 @@ def forget(store, member_id: str) -> dict[str, int]:
         con.execute(
             "INSERT INTO audit (audit_id, at, action, table_name, row_id, detail) "
             "VALUES (?, ?, 'forget', 'member', NULL, ?)", (str(uuid.uuid4()), _now(), FORGET_DETAIL))
-    busy = clean_file(store)
+    busy = clean_file(store, sorted(t for t, rows in touched.items() if rows))
     if busy:
         warnings.warn(ErasureWarning(busy), stacklevel=2)
     return {t: len(rows) for t, rows in touched.items() if rows}
@@ -553,8 +553,31 @@ def _free_coder_label(con) -> str:
 
 
 # ----------------------------------------------------------------------------- the file
-def clean_file(store) -> str | None:
+def _clean_postgres(store, tables: Sequence[str] | None) -> str | None:
+
+    names = list(tables) if tables is not None else [*TABLE_ORDER, "invitation", "submission"]
+    done = []
+    for table in names:
+        try:
+            store._con.execute(f"VACUUM (FULL) {table}")
+            done.append(table)
+        except Exception as e:  # noqa: BLE001 - psycopg errors; this layer does not import it
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            return (f"the person is erased, but {store.path} keeps old row versions of "
+                    f"{', '.join(n for n in names if n not in done)} until the database's "
+                    f"owner runs VACUUM (FULL) on them (PostgreSQL says: {first})")
+    return None
+
+
+def clean_file(store, tables: Sequence[str] | None = None) -> str | None:
     """Leave no readable copy of deleted or replaced content in the store's files.
+
+    On PostgreSQL, ``VACUUM (FULL)`` rewrites ``tables`` (the ones the
+    erasure touched) into new files without the old row versions; that needs
+    the database user that owns the tables (a facilitator's role does not:
+    then the message says so, and the administrator's next ``VACUUM FULL``
+    or autovacuum removes them). The server's write-ahead log and backups are
+    the administrator's: they keep old content for as long as they are kept.
 
     Runs ``VACUUM`` (the file is rewritten without free pages, so content
     from before ``secure_delete`` was on goes too) and then
@@ -573,6 +596,8 @@ def clean_file(store) -> str | None:
     if getattr(store, "_depth", 0):
         return ("the file is cleaned after the transaction: call clean_file(store) once the "
                 "surrounding transaction has committed")
+    if getattr(store, "backend", "sqlite") == "postgresql":
+        return _clean_postgres(store, tables)
     con = store._con
     con.execute("PRAGMA secure_delete = ON")
     try:

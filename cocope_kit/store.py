@@ -1,4 +1,12 @@
-"""The SQLite store: one file per school (or per researcher's merged data set).
+"""The store: one SQLite file per school, or one PostgreSQL database for many.
+
+``open_store("school.sqlite")`` opens (or creates) a file: the embedded
+default for one facilitator on one laptop. ``open_store("postgresql://...")``
+opens a database on a server: the shared deployment, where several
+facilitators and the form service write at once and PostgreSQL's roles and
+row-level security decide who sees which CoP (:mod:`cocope_kit.store_access`).
+Both have the same tables, migrations, API and all-or-nothing transactions
+(:mod:`cocope_kit.store_backend` hides the few differences).
 
 The store is the only module that talks SQL. Every write is one transaction
 that is validated against :mod:`cocope_kit.schema` first, so a rejected batch
@@ -44,6 +52,15 @@ from . import schema
 from .errors import Problem, StoreError, UsageError, ValidationError
 from .migrations import MIGRATIONS
 from .schema import TABLE_ORDER, TABLES
+from .store_backend import (
+    WRITE_LOCK,
+    connect_postgres,
+    database_errors,
+    integrity_errors,
+    is_postgres,
+    migration_statements,
+    redact,
+)
 
 __all__ = ["Store", "open_store", "LATEST_VERSION"]
 
@@ -106,23 +123,53 @@ def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
 
 
 class Store:
-    """A cocope_kit store in an SQLite file (or ``":memory:"``).
+    """A cocope_kit store in an SQLite file (or ``":memory:"``) or a PostgreSQL database.
 
-    Open it with :func:`open_store`. The connection runs in WAL mode with
-    foreign keys on and a busy timeout, so several processes (for example
-    several participants submitting forms through one server) can write at
-    once; each write takes the write lock for its whole transaction.
+    Open it with :func:`open_store`. An SQLite connection runs in WAL mode
+    with foreign keys on and a busy timeout, so several processes (for
+    example several participants submitting forms through one server) can
+    write at once; each write takes the write lock for its whole
+    transaction. On PostgreSQL each write transaction takes the store's
+    advisory lock instead (:data:`~cocope_kit.store_backend.WRITE_LOCK`).
 
     Parameters
     ----------
     path : str or Path
-        The database file, created when missing; ``":memory:"`` for tests.
+        The database file, created when missing; ``":memory:"`` for tests;
+        or a ``postgresql://user@host/dbname`` URL (libpq syntax, e.g.
+        ``postgresql://alice@/cocope?host=/run/postgresql`` for a unix socket).
     upto : int, optional
         Migrate only up to this schema version (for tests of migrations).
+
+    Attributes
+    ----------
+    backend : str
+        ``"sqlite"`` or ``"postgresql"``.
+    path : str
+        The file, or the URL without its password.
     """
 
     def __init__(self, path: str | os.PathLike = ":memory:", *, upto: int | None = None):
-        self.path = str(path)
+        self._depth = 0
+        self._errors = database_errors()
+        if is_postgres(path):
+            self._open_postgres(str(path))
+        else:
+            self._open_sqlite(str(path))
+        self._migrate(upto)
+
+    def _open_postgres(self, url: str) -> None:
+        self.backend = "postgresql"
+        self.path = redact(url)
+        try:
+            self._con = connect_postgres(url)
+        except self._errors as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise StoreError(f"cannot open the store {self.path} (PostgreSQL says: {first})") from None
+
+    def _open_sqlite(self, path: str) -> None:
+        self.backend = "sqlite"
+        self.path = path
         if self.path != ":memory:":
             parent = Path(self.path).parent
             if not parent.exists():
@@ -138,8 +185,6 @@ class Store:
             self._con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a cocope_kit store (SQLite says: {e})") from None
-        self._depth = 0
-        self._migrate(upto)
 
     # ------------------------------------------------------------------ basics
     def __repr__(self) -> str:
@@ -153,7 +198,7 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (a checkpoint folds the WAL file back in)."""
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*self._errors):
             self._con.close()
 
     @property
@@ -164,15 +209,31 @@ class Store:
 
     def migrations(self) -> pd.DataFrame:
         """Applied migrations: version, name, applied_at."""
-        return pd.read_sql_query(
-            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", self._con
-        )
+        return self._query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+
+    def _query(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        """The result of one SELECT as a DataFrame (columns as the SELECT names them)."""
+        cur = self._con.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return pd.DataFrame.from_records(cur.fetchall(), columns=cols)
+
+    def _has_migrations_table(self) -> bool:
+        if self.backend == "postgresql":
+            return self._con.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is not None
+        return self._con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                 "AND name = 'schema_migrations'").fetchone() is not None
 
     def _migrate(self, upto: int | None) -> None:
-        self._con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        if not self._has_migrations_table():
+            try:  # in a write transaction: two processes creating a new store do not collide
+                with self.transaction():
+                    if not self._has_migrations_table():
+                        self._con.execute(
+                            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                            "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            except self._errors as e:
+                raise StoreError(f"cannot create the tables of a new store in {self.path} "
+                                 f"({_engine_says(self, e)})") from None
         current = self.schema_version
         if current > LATEST_VERSION:
             raise StoreError(
@@ -186,25 +247,27 @@ class Store:
                 with self.transaction():
                     if self.schema_version >= version:  # another process migrated it meanwhile
                         continue
-                    for statement in _split_sql(sql):
+                    for statement in migration_statements(sql, self.backend == "postgresql"):
                         self._con.execute(statement)
                     self._con.execute(
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                         (version, name, _now()),
                     )
-            except sqlite3.DatabaseError as e:
+            except self._errors as e:
                 raise StoreError(
                     f"{self.path}: migration {version} ({name}) failed and was rolled back; "
-                    f"the store stays at version {self.schema_version} (SQLite says: {e})"
+                    f"the store stays at version {self.schema_version} ({_engine_says(self, e)})"
                 ) from None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self):
         """One transaction: everything inside commits together or not at all.
 
-        Takes the write lock at the start (``BEGIN IMMEDIATE``), so reads
-        made inside see a state no other writer can change before commit.
-        Nested uses join the outer transaction.
+        Takes the write lock at the start (SQLite: ``BEGIN IMMEDIATE``;
+        PostgreSQL: the advisory lock :data:`~cocope_kit.store_backend.WRITE_LOCK`),
+        so reads made inside see a state no other writer can change before
+        commit. Nested uses join the outer transaction. Yields the connection
+        (``execute``/``executemany`` with ``?`` placeholders on both engines).
         """
         if self._depth:
             self._depth += 1
@@ -213,7 +276,15 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self._con.execute("BEGIN IMMEDIATE")
+        if self.backend == "postgresql":
+            self._con.execute("BEGIN")
+            try:
+                self._con.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+        else:
+            self._con.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
             yield self._con
@@ -225,9 +296,11 @@ class Store:
             self._depth = 0
             try:
                 self._con.execute("COMMIT")
-            except sqlite3.IntegrityError as e:  # deferred foreign keys, should not pass validation
-                self._con.execute("ROLLBACK")
-                raise StoreError(f"the change breaks a reference between tables ({e}); nothing was stored") from None
+            except integrity_errors() as e:  # deferred foreign keys, should not pass validation
+                if self.backend == "sqlite":  # PostgreSQL has ended the transaction itself
+                    self._con.execute("ROLLBACK")
+                raise StoreError(f"the change breaks a reference between tables ({e}); "
+                                 "nothing was stored") from None
 
     # ------------------------------------------------------------------ reading
     def read(self, table: str, *, where: Mapping[str, object] | None = None) -> pd.DataFrame:
@@ -256,7 +329,7 @@ class Store:
                     raise UsageError(f"{table} has no column {col!r}; columns: {', '.join(spec.column_names)}")
                 if isinstance(val, (list, tuple, set, pd.Series)):
                     vals = list(val)
-                    clauses.append(f"{col} IN ({', '.join('?' * len(vals))})" if vals else "0")
+                    clauses.append(f"{col} IN ({', '.join('?' * len(vals))})" if vals else "1 = 0")
                     params += vals
                 else:
                     clauses.append(f"{col} = ?")
@@ -449,7 +522,7 @@ class Store:
         records = schema.to_records(table, df)
         try:
             self._con.executemany(sql, records)
-        except sqlite3.IntegrityError as e:
+        except integrity_errors() as e:
             raise StoreError(f"{table}: {e}; nothing was stored") from None
         return len(records)
 
@@ -741,11 +814,32 @@ class Store:
           (SELECT count(*) FROM value_story x WHERE x.cop_id = c.cop_id) AS value_stories
         FROM cop c ORDER BY c.country, c.cop_id
         """
-        return pd.read_sql_query(q, self._con)
+        return self._query(q)
 
     def integrity_check(self) -> str:
-        """SQLite's ``PRAGMA integrity_check`` result (``"ok"`` when sound)."""
-        return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
+        """``"ok"`` when the store is sound, else what is wrong.
+
+        SQLite: ``PRAGMA integrity_check`` (pages, indexes) and
+        ``PRAGMA foreign_key_check``. PostgreSQL checks its pages itself; here
+        every reference between tables is checked (a row whose reference
+        points nowhere is reported as ``table.column: n rows``).
+        """
+        if self.backend == "sqlite":
+            pages = str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
+            if pages != "ok":
+                return pages
+        broken = []
+        for table in TABLE_ORDER:
+            for col in TABLES[table].columns:
+                if not col.ref:
+                    continue
+                rt, rc = col.ref
+                n = self._con.execute(
+                    f"SELECT count(*) FROM {table} c WHERE c.{col.name} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {rt} p WHERE p.{rc} = c.{col.name})").fetchone()[0]
+                if n:
+                    broken.append(f"{table}.{col.name}: {n} rows refer to no {rt}")
+        return "; ".join(broken) or "ok"
 
 
 def _cross_checks(store, typed, frames, row_numbers, source) -> list[Problem]:
@@ -771,9 +865,29 @@ def _as_key(v):
     return str(v)
 
 
+def _engine_says(store: Store, e: BaseException) -> str:
+    """``SQLite says: ...`` / ``PostgreSQL says: ...`` (first line of the engine's message)."""
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return f"{'PostgreSQL' if store.backend == 'postgresql' else 'SQLite'} says: {text}"
+
+
 @contextlib.contextmanager
 def _open_for_reading(path) -> Iterator[Store]:
-    """Open another store without changing it (an older schema is migrated on a temporary copy)."""
+    """Open another store without changing it (an older schema is migrated on a temporary copy;
+    a PostgreSQL store must be at this kit's schema version)."""
+    if is_postgres(path):
+        store = Store.__new__(Store)
+        store._depth = 0
+        store._errors = database_errors()
+        store._open_postgres(str(path))
+        try:
+            if store.schema_version != LATEST_VERSION:
+                raise StoreError(f"{store.path} has schema version {store.schema_version}; open it "
+                                 f"once with this cocope_kit (version {LATEST_VERSION}) to migrate it")
+            yield store
+        finally:
+            store.close()
+        return
     p = Path(path)
     if not p.exists():
         raise StoreError(f"store {path} not found")
@@ -801,17 +915,14 @@ def _open_for_reading(path) -> Iterator[Store]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _split_sql(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
-
-
 def open_store(path: str | os.PathLike = ":memory:") -> Store:
     """Open (creating or migrating) a store.
 
     Parameters
     ----------
     path : str or Path
-        SQLite file; ``":memory:"`` for a throw-away store.
+        SQLite file; ``":memory:"`` for a throw-away store; or a
+        ``postgresql://`` URL (see :class:`Store`).
 
     Returns
     -------

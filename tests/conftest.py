@@ -1,5 +1,12 @@
 """Shared fixtures: an in-memory store, one valid row per table, a temporary store path,
-the demo store as the analyses load it."""
+the demo store as the analyses load it, and a PostgreSQL server for the suite.
+
+``pg_server`` starts one PostgreSQL (Debian's binaries, a temporary folder, a unix
+socket only; :class:`cocope_kit.pg_sandbox.PostgresSandbox`) for the whole run and
+stops it by its pid at the end; ``pg_url`` gives each test a database of its own,
+already migrated. ``backend_target`` runs a test once per backend: SQLite in memory
+and PostgreSQL. A machine without PostgreSQL fails these tests: it never skips them.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,35 @@ def store():
     s = ck.open_store(":memory:")
     yield s
     s.close()
+
+
+BACKENDS = ("sqlite", "postgresql")
+PG_TEMPLATE = "cocope_template"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from cocope_kit.pg_sandbox import PostgresSandbox
+
+    with PostgresSandbox() as pg:
+        url = pg.create_database(PG_TEMPLATE)  # migrated once; every test's database copies it
+        ck.open_store(url).close()
+        yield pg
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    url = pg_server.create_database(template=PG_TEMPLATE)
+    yield url
+    pg_server.drop_database(url.split("/")[-1].split("?")[0])
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_target(request):
+    """``":memory:"`` or the URL of a fresh PostgreSQL database: a test runs on both."""
+    if request.param == "sqlite":
+        return ":memory:"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture

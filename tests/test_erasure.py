@@ -621,7 +621,7 @@ def test_forget_on_memory_store_and_in_a_transaction(tmp_path):
 def test_cli_prints_the_erasure_warning(victim, capsys, monkeypatch):
     from cocope_kit import erasure
 
-    monkeypatch.setattr(erasure, "clean_file", lambda store: "another program is reading it")
+    monkeypatch.setattr(erasure, "clean_file", lambda store, tables=None: "another program is reading it")
     path = victim.path
     victim.close()
     assert main(["forget", "--store", path, "--member", MID, "--yes"]) == 0

@@ -15,7 +15,7 @@ CONDA_NAME = {"pyyaml": "pyyaml", "scikit-learn": "scikit-learn"}
 
 
 def _norm(spec: str) -> tuple[str, str]:
-    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", spec)  # extras dropped
     assert m, spec
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
 

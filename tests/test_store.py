@@ -1,5 +1,10 @@
-"""The SQLite store: round trips, update/delete/audit, migrations, merge, export, forget,
-and property tests of validation and insert (DESIGN sections 3 and 5)."""
+"""The store: round trips, update/delete/audit, migrations, merge, export, forget,
+and property tests of validation and insert (DESIGN sections 3 and 5).
+
+The fixtures ``store`` and ``full`` run each test on both backends: SQLite in memory
+and a PostgreSQL database of the suite's server (tests/conftest.py). Tests of files,
+migrations of old files and merging of files are SQLite's; PostgreSQL's own checks
+(catalog, concurrency, moving between backends) are in test_store_postgres.py."""
 
 from __future__ import annotations
 
@@ -71,29 +76,64 @@ def assert_same_content(before: dict[str, pd.DataFrame], s: ck.Store) -> None:
 
 
 _TEMPLATE: dict = {}
+BACKENDS = ("sqlite", "postgresql")
+PG_TEMPLATE = "cocope_template"  # tests/conftest.py: the migrated empty database
+PG_FULL = "cocope_full"
 
 
-def _filled_store(minimal_rows) -> tuple[ck.Store, dict]:
-    """A fresh in-memory store holding ``minimal_rows`` (copied from a template: fast)."""
+def _filled_store(minimal_rows, pg=None) -> tuple[ck.Store, dict]:
+    """A fresh store holding ``minimal_rows`` (copied from a template: fast): in memory,
+    or with ``pg`` (the suite's PostgreSQL server) a new database."""
     if not _TEMPLATE:
         t = ck.open_store(":memory:")
         t.write(minimal_rows)
         _TEMPLATE.update(store=t, snap=snapshot(t))
+    if pg is not None:
+        if _TEMPLATE.get("pg") is not pg:
+            pg.drop_database(PG_FULL)
+            with ck.open_store(pg.create_database(PG_FULL, template=PG_TEMPLATE)) as t:
+                t.write(minimal_rows)
+            _TEMPLATE["pg"] = pg
+        return ck.open_store(pg.create_database(template=PG_FULL)), _TEMPLATE["snap"]
     s = ck.open_store(":memory:")
     _TEMPLATE["store"]._con.backup(s._con)
     return s, _TEMPLATE["snap"]
 
 
 def dump(s: ck.Store) -> list[str]:
-    """The whole database as SQL text: equal dumps mean byte-for-byte equal content."""
-    return list(s._con.iterdump())
+    """The whole database as text: equal dumps mean equal content, row order included.
+
+    SQLite: its own SQL dump. PostgreSQL: every row of every table of the store, as
+    ``INSERT INTO "table" ...`` lines in row order (the shape the tests compare)."""
+    if s.backend == "sqlite":
+        return list(s._con.iterdump())
+    out = []
+    for t in (*TABLE_ORDER, "submission", "invitation", "schema_migrations"):
+        order = "version" if t == "schema_migrations" else "rowid"
+        for row in s._con.execute(f"SELECT * FROM {t} ORDER BY {order}"):
+            out.append(f'INSERT INTO "{t}" VALUES{tuple(row)!r}')
+    return out
+
+
+def _drop(s: ck.Store, pg) -> None:
+    s.close()
+    if pg is not None:
+        pg.drop_database(s.path.split("/")[-1].split("?")[0])
 
 
 @pytest.fixture
-def full(minimal_rows):
-    s, _ = _filled_store(minimal_rows)
+def store(backend_target):
+    s = ck.open_store(backend_target)
     yield s
     s.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def full(request, minimal_rows):
+    pg = request.getfixturevalue("pg_server") if request.param == "postgresql" else None
+    s, _ = _filled_store(minimal_rows, pg)
+    yield s
+    _drop(s, pg)
 
 
 # ---------------------------------------------------------------- round trips
@@ -354,8 +394,8 @@ def test_columns_of_every_table_equal_the_schema(where, tmp_store_path):
     s.close()
 
 
-def test_every_reference_has_a_foreign_key_and_an_index(store):
-    con = store._con
+def test_every_reference_has_a_foreign_key_and_an_index():
+    con = ck.open_store(":memory:")._con  # PostgreSQL's catalog: test_store_postgres.py
     for t in TABLE_ORDER:
         fks = {(r[3], r[2], r[4]) for r in con.execute(f"PRAGMA foreign_key_list({t})")}
         assert fks == {(c, rt, rc) for c, (rt, rc) in TABLES[t].refs.items()}, t
@@ -780,10 +820,12 @@ def _valid_cells(minimal_rows) -> dict[str, dict[str, list]]:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data(), table=st.sampled_from(DATA_TABLES))
-def test_insert_succeeds_or_changes_nothing(data, table, minimal_rows):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_insert_succeeds_or_changes_nothing(data, table, minimal_rows, backend, request):
     pool = _valid_cells(minimal_rows)[table]
     key = TABLES[table].key
-    s, before = _filled_store(minimal_rows)
+    pg = request.getfixturevalue("pg_server") if backend == "postgresql" else None
+    s, before = _filled_store(minimal_rows, pg)
     try:
         n = data.draw(st.integers(1, 3))
         rows = []
@@ -813,7 +855,7 @@ def test_insert_succeeds_or_changes_nothing(data, table, minimal_rows):
             assert [x for x in dump(s) if not x.startswith(mine)] == \
                 [x for x in raw if not x.startswith(mine)]
     finally:
-        s.close()
+        _drop(s, pg)
 
 
 @st.composite
